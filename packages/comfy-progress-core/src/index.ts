@@ -1,0 +1,50 @@
+/**
+ * `@comfy-progress/core`: ComfyUI's WebSocket protocol, the progress model and the task event
+ * contract of comfy-progress. Runs in browsers and Node; no platform dependencies.
+ *
+ * Exports follow the data flow: ① frame → message, ② connection and HTTP API, ③ message → progress,
+ * ④ progress → task event; then retries, errors and recordings.
+ *
+ * @module
+ */
+
+// ① protocol: WebSocket frame → typed message
+export type {
+  ComfyNodeId,
+  ComfyStatusMessage,
+  ComfyExecutionStartMessage,
+  ComfyExecutionCachedMessage,
+  ComfyExecutingMessage,
+  ComfyProgressMessage,
+  ComfyNodeProgressState,
+  ComfyProgressStateMessage,
+  ComfyImageRef,
+  ComfyNodeOutput,
+  ComfyExecutedMessage,
+  ComfyExecutionSuccessMessage,
+  ComfyExecutionErrorMessage,
+  ComfyExecutionInterruptedMessage,
+  ComfyFeatureFlagsMessage,
+  ComfyUnknownMessage,
+  ComfyPreviewMetadata,
+  ComfyPreviewImageMessage,
+  ComfyProgressTextMessage,
+  ComfyUnknownBinaryMessage,
+  ComfyMessage,
+  ComfyMessageType,
+  ComfyMessageOf,
+} from './protocol/ComfyMessage.js'
+
+// retries
+export { computeBackoffDelay, backoffDefaults } from './retry/computeBackoffDelay.js'
+export type { BackoffOptions } from './retry/computeBackoffDelay.js'
+
+// errors
+export { errorCodes } from './errors/codes.js'
+export type { ComfyProgressErrorCode } from './errors/codes.js'
+export {
+  ComfyProgressError,
+  isComfyProgressError,
+  toComfyProgressError,
+} from './errors/ComfyProgressError.js'
+export type { ComfyProgressErrorOptions } from './errors/ComfyProgressError.js'
