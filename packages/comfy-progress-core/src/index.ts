@@ -48,3 +48,15 @@ export {
   toComfyProgressError,
 } from './errors/ComfyProgressError.js'
 export type { ComfyProgressErrorOptions } from './errors/ComfyProgressError.js'
+
+// recordings (the fixtures/comfyui format, shared with the simulator)
+export { parseRecording } from './recording/parseRecording.js'
+export type {
+  Recording,
+  RecordingMeta,
+  RecordingEntry,
+  RecordingWsText,
+  RecordingWsBinary,
+  RecordingWsAnnotation,
+  RecordingHttp,
+} from './recording/Recording.js'

@@ -1,0 +1,6 @@
+/**
+ * `@comfy-progress/comfyui-sim`: a ComfyUI stand-in on loopback.
+ *
+ * @module
+ */
+export {}
