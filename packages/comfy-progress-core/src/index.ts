@@ -60,3 +60,20 @@ export type {
   RecordingWsAnnotation,
   RecordingHttp,
 } from './recording/Recording.js'
+
+// ④ task events: the public payload contract
+export type {
+  TaskStatus,
+  TerminalTaskStatus,
+  TaskProgress,
+  TaskNode,
+  TaskPreview,
+  TaskResult,
+  TaskError,
+  QueuedTaskEvent,
+  InProgressTaskEvent,
+  CompletedTaskEvent,
+  ErrorTaskEvent,
+  CancelledTaskEvent,
+  TaskEvent,
+} from './events/TaskEvent.js'
