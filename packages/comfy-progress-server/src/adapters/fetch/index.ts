@@ -1,0 +1,6 @@
+/**
+ * Placeholder until the server package lands.
+ *
+ * @module
+ */
+export {}
