@@ -34,6 +34,9 @@ export type {
   ComfyMessageType,
   ComfyMessageOf,
 } from './protocol/ComfyMessage.js'
+export { parseMessage } from './protocol/parseMessage.js'
+export type { ParseMessageResult } from './protocol/ParseMessageResult.js'
+export { isExecutionBlocked } from './protocol/isExecutionBlocked.js'
 
 // retries
 export { computeBackoffDelay, backoffDefaults } from './retry/computeBackoffDelay.js'

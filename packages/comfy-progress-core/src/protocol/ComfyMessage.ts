@@ -61,8 +61,11 @@ export interface ComfyProgressMessage {
   readonly data: {
     readonly value: number
     readonly max: number
-    /** Missing on servers before 2024-01-01. */
-    readonly prompt_id?: string
+    /**
+     * Missing on servers before 2024-01-01; `null` when a bar reports outside any prompt (0.3.64's
+     * progress hook falls back to the server's last prompt id, which starts as `None`).
+     */
+    readonly prompt_id?: string | null
     /** The unique id of the node running the bar; missing on servers before 2024-01-01. */
     readonly node?: ComfyNodeId | null
   }
@@ -210,7 +213,9 @@ export interface ComfyProgressTextMessage {
 /** A binary frame of a type this SDK does not model. Tolerated. */
 export interface ComfyUnknownBinaryMessage {
   readonly type: 'unknown_binary'
+  /** The first 4 bytes read as a big-endian unsigned integer. */
   readonly eventType: number
+  /** The whole frame, including the 4-byte event type, as a view (not a copy). */
   readonly bytes: Uint8Array
 }
 
