@@ -24,6 +24,42 @@ export const errorCodes = {
   /** A value is not a valid task event payload. */
   TASK_EVENT_INVALID: 'The value is not a valid task event.',
 
+  // ⑤–⑦ server: tasks, store, SSE, HTTP routes
+  /** No task has this id (never created, or forgotten long ago). `details`: `{taskId}`. */
+  TASK_NOT_FOUND: 'No task has this id.',
+  /** The task finished and was removed after its time to live. `details`: `{taskId}`. */
+  TASK_EXPIRED: 'The task finished and has expired; its events are no longer kept.',
+  /** The task already reached a terminal status (completed, error, cancelled) and cannot change. */
+  TASK_FINISHED: 'The task has already finished.',
+  /** A task with this id already exists in the store. `details`: `{taskId}`. */
+  TASK_ID_CONFLICT: 'A task with this id already exists.',
+  /** The cap on live (unfinished) tasks is reached. `details`: `{limit}`. Retry later. */
+  TOO_MANY_TASKS: 'Too many tasks are running; retry later.',
+  /** The cap on SSE subscribers (in total or per task) is reached. `details`: `{limit, scope}`. */
+  TOO_MANY_SUBSCRIBERS: 'Too many subscribers; retry later.',
+  /** A task id in a path or in the `tasks` query is malformed, or the list is empty. `details`: `{taskId?}`. */
+  INVALID_TASK_IDS: 'A task id is malformed, or no task id was given.',
+  /** The `tasks` query names more tasks than one stream may follow. `details`: `{limit}`. */
+  TOO_MANY_TASK_IDS: 'Too many task ids for one stream.',
+  /** `Last-Event-ID` (header or `lastEventId` query) is not a cursor this server issued. `details`: `{cursor}`. */
+  INVALID_LAST_EVENT_ID: 'The Last-Event-ID cursor is malformed or ahead of the task.',
+  /** An SSE `event` or `id` field contains CR, LF or NUL, or `retry` is not a non-negative integer. */
+  SSE_FIELD_INVALID: 'An SSE event name or id contains a line break, or retry is not a whole number.',
+  /** An SSE consumer stopped reading for too long (or its queue overflowed) and was disconnected. */
+  SSE_CONSUMER_TOO_SLOW: 'The SSE consumer read too slowly and was disconnected.',
+  /** The request body exceeds the size limit. `details`: `{limit}`. */
+  BODY_TOO_LARGE: 'The request body is too large.',
+  /** The request body is not valid JSON (or not `application/json`). */
+  BODY_NOT_JSON: 'The request body is not valid JSON.',
+  /** The request body is JSON but misses required fields or has fields of the wrong shape. `details`: `{field}`. */
+  BODY_INVALID: 'The request body is missing required fields or has fields of the wrong shape.',
+  /** No route matches the request path. */
+  ROUTE_NOT_FOUND: 'No route matches this path.',
+  /** The route exists but not for this HTTP method. `details`: `{allow}`. */
+  METHOD_NOT_ALLOWED: 'This route does not accept this HTTP method.',
+  /** The task store or event bus could not be reached (e.g. Redis is down). Retry later. */
+  STORE_UNAVAILABLE: 'The task store is unavailable; retry later.',
+
   // recordings
   /** A recording (fixtures/comfyui format) has a malformed line. */
   RECORDING_INVALID: 'A recording line is malformed.',
