@@ -1,0 +1,272 @@
+import { numberOf, PyFloat, pyFloatRepr, pyRepr, pyStr } from '../internal/pythonJson.js'
+import { type PyConversion, pyBool, pyFloat, pyInt, pyString } from '../internal/pythonConvert.js'
+import { type ApiPrompt, type ComfyErrorItem, isLink } from './ApiPrompt.js'
+import { type ObjectInfo, type ObjectInfoInputSpec, listInputs } from './ObjectInfo.js'
+
+/**
+ * A port of ComfyUI 0.3.64's `validate_inputs` (`execution.py`): checks one node and, recursively,
+ * every node it links to, and produces the same error items, in the same shapes and words.
+ *
+ * @module
+ */
+
+/** A `VALIDATE_INPUTS` hook: `true` when the value is fine, otherwise the message ComfyUI's node returns. */
+export type CustomInputValidator = (value: unknown) => true | string
+
+/** What validation needs besides the prompt. */
+export interface ValidationContext {
+  readonly objectInfo: ObjectInfo
+  /** Class → input name → check, standing in for the node classes' `VALIDATE_INPUTS`. */
+  readonly customValidators?: Readonly<Record<string, Readonly<Record<string, CustomInputValidator>>>>
+}
+
+/** The verdict on one node, cached per prompt as ComfyUI's `validated` dict is. */
+export interface NodeVerdict {
+  readonly valid: boolean
+  readonly errors: readonly ComfyErrorItem[]
+}
+
+/** A Python exception raised during validation (a `KeyError` for a link to a missing node, …). */
+export class PythonException extends Error {
+  constructor(
+    readonly pythonType: string,
+    message: string,
+  ) {
+    super(message)
+  }
+
+  /** `traceback.format_tb`, approximated with the frames ComfyUI's validator goes through. */
+  get traceback(): string[] {
+    return [
+      '  File "/root/comfy-work/ComfyUI/execution.py", line 788, in validate_inputs\n    o_class_type = prompt[o_id][\'class_type\']\n',
+    ]
+  }
+}
+
+const CONVERSIONS: Readonly<Record<string, (value: unknown) => PyConversion>> = {
+  INT: pyInt,
+  FLOAT: pyFloat,
+  STRING: pyString,
+  BOOLEAN: pyBool,
+}
+
+/**
+ * Validates node `nodeId` of `prompt`, caching verdicts in `validated`. Converts widget values in
+ * place as ComfyUI does (`"20"` → `20`; FLOAT inputs become {@link PyFloat}). Throws
+ * {@link PythonException} where ComfyUI raises.
+ */
+export function validateInputs(
+  prompt: ApiPrompt,
+  nodeId: string,
+  state: { readonly validated: Map<string, NodeVerdict>; readonly context: ValidationContext },
+): NodeVerdict {
+  const cached = state.validated.get(nodeId)
+  if (cached) return cached
+  const node = prompt[nodeId]!
+  const inputs = node.inputs
+  if (typeof inputs !== 'object' || inputs === null) throw new PythonException('KeyError', "'inputs'")
+  const info = state.context.objectInfo[node.class_type]!
+  const validators = state.context.customValidators?.[node.class_type] ?? {}
+  const errors: ComfyErrorItem[] = []
+  let valid = true
+
+  for (const { name, category, spec } of listInputs(info)) {
+    const [inputType, extra = {}] = spec
+    const config: ObjectInfoInputSpec = [inputType, extra]
+    if (!(name in inputs)) {
+      if (category === 'required') {
+        errors.push(item('required_input_missing', 'Required input is missing', name, { input_name: name }))
+      }
+      continue
+    }
+    let value = inputs[name]
+    if (isLink(value)) {
+      if (value.length !== 2) {
+        errors.push(
+          item(
+            'bad_linked_input',
+            'Bad linked input, must be a length-2 list of [node_id, slot_index]',
+            name,
+            {
+              input_name: name,
+              input_config: config,
+              received_value: value,
+            },
+          ),
+        )
+        continue
+      }
+      const [sourceId, slot] = value as [unknown, unknown]
+      const source = typeof sourceId === 'string' ? prompt[sourceId] : undefined
+      if (!source || !Object.hasOwn(prompt, sourceId as string)) {
+        throw new PythonException('KeyError', pyRepr(sourceId))
+      }
+      const receivedType = returnTypeAt(state.context.objectInfo[source.class_type]!.output, slot)
+      if (!typesMatch(receivedType, inputType)) {
+        errors.push(
+          item(
+            'return_type_mismatch',
+            'Return type mismatch between linked nodes',
+            `${name}, received_type(${pyStr(receivedType)}) mismatch input_type(${pyStr(inputType)})`,
+            { input_name: name, input_config: config, received_type: receivedType, linked_node: value },
+          ),
+        )
+        continue
+      }
+      try {
+        if (!validateInputs(prompt, sourceId as string, state).valid) valid = false
+      } catch (error) {
+        if (!(error instanceof PythonException)) throw error
+        valid = false
+        state.validated.set(sourceId as string, {
+          valid: false,
+          errors: [
+            item('exception_during_inner_validation', 'Exception when validating inner node', error.message, {
+              input_name: name,
+              input_config: config,
+              exception_message: error.message,
+              exception_type: error.pythonType,
+              traceback: error.traceback,
+              linked_node: value,
+            }),
+          ],
+        })
+      }
+      continue
+    }
+
+    if (typeof value === 'object' && value !== null && '__value__' in value) {
+      value = (value as { __value__: unknown }).__value__
+      inputs[name] = value
+    }
+    const convert = typeof inputType === 'string' ? CONVERSIONS[inputType] : undefined
+    if (convert) {
+      const converted = convert(value)
+      if (!converted.ok) {
+        errors.push(
+          item(
+            'invalid_input_type',
+            `Failed to convert an input value to a ${inputType as string} value`,
+            `${name}, ${pyStr(value)}, ${converted.error}`,
+            {
+              input_name: name,
+              input_config: config,
+              received_value: value,
+              exception_message: converted.error,
+            },
+          ),
+        )
+        continue
+      }
+      value = converted.value
+      inputs[name] = value
+    }
+
+    if (name in validators) continue
+    const error =
+      checkRange(name, value, { inputType, extra, config }) ??
+      checkCombo(name, value, { inputType, extra, config })
+    if (error) errors.push(error)
+  }
+
+  for (const [name, validate] of Object.entries(validators)) {
+    if (!(name in inputs)) continue
+    const verdict = validate(inputs[name])
+    if (verdict !== true) {
+      errors.push(
+        item('custom_validation_failed', 'Custom validation failed for node', `${name} - ${verdict}`, {
+          input_name: name,
+        }),
+      )
+    }
+  }
+
+  const verdict: NodeVerdict = { valid: valid && errors.length === 0, errors }
+  state.validated.set(nodeId, verdict)
+  return verdict
+}
+
+interface InputDeclaration {
+  readonly inputType: ObjectInfoInputSpec[0]
+  readonly extra: Readonly<Record<string, unknown>>
+  readonly config: ObjectInfoInputSpec
+}
+
+function checkRange(name: string, value: unknown, input: InputDeclaration): ComfyErrorItem | undefined {
+  const number = numberOf(value)
+  const bounds = [
+    ['min', 'value_smaller_than_min', 'smaller than min of', (a: number, b: number) => a < b],
+    ['max', 'value_bigger_than_max', 'bigger than max of', (a: number, b: number) => a > b],
+  ] as const
+  for (const [key, type, words, beyond] of bounds) {
+    if (!(key in input.extra) || Number.isNaN(number)) continue
+    const bound = numberOf(input.extra[key])
+    if (!beyond(number, bound)) continue
+    const boundText = input.inputType === 'FLOAT' ? pyFloatRepr(bound) : pyRepr(input.extra[key])
+    return item(type, `Value ${pyStr(value)} ${words} ${boundText}`, name, {
+      input_name: name,
+      input_config: input.config,
+      received_value: value,
+    })
+  }
+  return undefined
+}
+
+function checkCombo(name: string, value: unknown, input: InputDeclaration): ComfyErrorItem | undefined {
+  const options = Array.isArray(input.inputType)
+    ? input.inputType
+    : input.inputType === 'COMBO' && Array.isArray(input.extra.options)
+      ? (input.extra.options as unknown[])
+      : undefined
+  if (!options || options.some((option) => pyEquals(option, value))) return undefined
+  const long = options.length > 20
+  return item(
+    'value_not_in_list',
+    'Value not in list',
+    `${name}: '${pyStr(value)}' not in ${long ? `(list of length ${options.length})` : pyStr(options)}`,
+    {
+      input_name: name,
+      input_config: long ? null : input.config,
+      received_value: value,
+    },
+  )
+}
+
+/** Python `==` between JSON-shaped scalars (`1 == 1.0 == True`). */
+function pyEquals(a: unknown, b: unknown): boolean {
+  const scalar = (v: unknown): unknown =>
+    typeof v === 'boolean' ? Number(v) : v instanceof PyFloat ? v.value : v
+  return scalar(a) === scalar(b)
+}
+
+function returnTypeAt(outputs: readonly string[], slot: unknown): string {
+  if (typeof slot !== 'number' || !Number.isInteger(slot)) {
+    throw new PythonException(
+      'TypeError',
+      `tuple indices must be integers or slices, not ${slot === null ? 'NoneType' : typeof slot === 'string' ? 'str' : typeof slot === 'number' ? 'float' : 'list'}`,
+    )
+  }
+  const index = slot < 0 ? outputs.length + slot : slot
+  const type = outputs[index]
+  if (type === undefined) throw new PythonException('IndexError', 'tuple index out of range')
+  return type
+}
+
+/** ComfyUI's `validate_node_input`: equal, `*` on either side, or overlapping comma-separated unions. */
+function typesMatch(received: string, declared: ObjectInfoInputSpec[0]): boolean {
+  if (typeof declared !== 'string') return false
+  if (received === declared) return true
+  const left = new Set(received.split(',').map((t) => t.trim()))
+  const right = declared.split(',').map((t) => t.trim())
+  if (left.has('*') || right.includes('*')) return true
+  return right.some((t) => left.has(t))
+}
+
+function item(
+  type: string,
+  message: string,
+  details: string,
+  extra: Record<string, unknown>,
+): ComfyErrorItem {
+  return { type, message, details, extra_info: extra }
+}
