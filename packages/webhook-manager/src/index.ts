@@ -1,0 +1,6 @@
+/**
+ * Placeholder until the package lands.
+ *
+ * @module
+ */
+export {}
