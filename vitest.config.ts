@@ -38,6 +38,18 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      {
+        extends: true,
+        test: {
+          // Node-side tests that drive Debian's Chromium through playwright-core against real servers.
+          name: 'browser',
+          include: ['packages/*/test/browser/**/*.browser.test.{ts,tsx}', 'examples/*/test/browser/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          maxWorkers: 1,
+        },
+      },
     ],
   },
 })
