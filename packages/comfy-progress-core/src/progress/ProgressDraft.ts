@@ -1,0 +1,173 @@
+import type { ComfyNodeId, ComfyNodeProgressState } from '../protocol/ComfyMessage.js'
+import { advanceNodeBar, type NodeProgress, STARTED_NODE } from './advanceNodeBar.js'
+import { estimateEta, measureRate } from './estimateEta.js'
+import { type CurrentNode, PHASE_STEP_NAMES, type ProgressState } from './ProgressState.js'
+
+/**
+ * The changes one message makes to a running prompt's {@link ProgressState}, collected with
+ * copy-on-write (the node map is copied at most once per message, and only if a node changed), then
+ * turned into the next state by {@link ProgressDraft.commit}. Internal to the reducer.
+ */
+export class ProgressDraft {
+  private nodes: Map<ComfyNodeId, NodeProgress> | null = null
+  private work: number
+  /** Work that became done without being seen done (cached nodes, finishes inferred from a later start). */
+  private unobservedWork = 0
+  private currentNode: CurrentNode | null
+  private lastBarMax: number
+  private hasSnapshots: boolean
+  private changed = false
+
+  /**
+   * @param base - The state before the message.
+   * @param observing - Whether work done in this message was seen happening. False for the first
+   *   message of a prompt followed from the middle (a reconnect): that work has no start time.
+   */
+  constructor(
+    private readonly base: ProgressState,
+    private readonly observing = true,
+  ) {
+    this.work = base.work
+    this.currentNode = base.currentNode
+    this.lastBarMax = base.lastBarMax
+    this.hasSnapshots = base.hasSnapshots
+  }
+
+  /** A node starts (`executing`, a `running` snapshot entry, or its first `progress`). */
+  startNode(id: ComfyNodeId, displayId: ComfyNodeId = id): void {
+    const known = this.get(id)
+    if (known === undefined) {
+      // Without snapshots, one node runs at a time: a new start means the previous node finished.
+      const previous = this.currentNode
+      if (!this.hasSnapshots && previous !== null && previous.id !== id) this.markDone(previous.id, true)
+      this.set(id, STARTED_NODE, true)
+      this.markInputsDone(id)
+    }
+    if (known?.done !== true && this.currentNode?.id !== id) this.setCurrent(id, displayId)
+  }
+
+  /** A node's progress bar moved. `real` is false for snapshot entries of nodes that report no bar. */
+  advanceBar(id: ComfyNodeId, value: number, max: number): void {
+    this.startNode(id)
+    const previous = this.get(id)!
+    const next = advanceNodeBar(previous, value, max)
+    if (next === previous) return
+    this.set(id, next, true)
+    if (next.max !== this.lastBarMax) {
+      this.lastBarMax = next.max
+      this.changed = true
+    }
+  }
+
+  /** A node finished; `observed` is false for cached nodes and inferred finishes (no timing information). */
+  markDone(id: ComfyNodeId, observed: boolean): void {
+    const previous = this.get(id)
+    if (previous?.done === true) return
+    const base = previous ?? STARTED_NODE
+    this.set(id, { ...base, done: true, value: base.max, fraction: 1 }, observed)
+  }
+
+  /** Folds one `progress_state` snapshot in: every listed node is running or finished. */
+  applySnapshot(entries: Readonly<Record<ComfyNodeId, ComfyNodeProgressState>>): void {
+    if (!this.hasSnapshots) {
+      this.hasSnapshots = true
+      this.changed = true
+    }
+    for (const id in entries) {
+      const entry = entries[id]
+      if (typeof entry !== 'object' || entry === null) continue
+      const known = this.get(id)
+      if (known?.done === true) continue
+      if (entry.state === 'finished') {
+        if (known === undefined) this.markInputsDone(id)
+        else if (entry.max > 1) this.advanceBar(id, entry.value, entry.max)
+        this.markDone(id, known !== undefined)
+        continue
+      }
+      if (entry.state === 'pending') continue
+      const displayId = typeof entry.display_node_id === 'string' ? entry.display_node_id : id
+      if (known === undefined) this.startNode(id, displayId)
+      // A max of 1 is the placeholder bar of a node that reports no progress (0.0/1.0 on start).
+      if (entry.max > 1 && (known === undefined || entry.value !== known.value || entry.max !== known.max)) {
+        this.advanceBar(id, entry.value, entry.max)
+      }
+    }
+  }
+
+  /** Whether anything changed. */
+  get isChanged(): boolean {
+    return this.changed
+  }
+
+  /** The next state: `base` with this draft's changes, the percentage, the pace and the ETA updated. */
+  commit(now: number, extra: Partial<ProgressState> = {}): ProgressState {
+    const base = this.base
+    const total = base.plan.totalWeight
+    const raw = total > 0 ? Math.floor((100 * this.work) / total + 1e-9) : 0
+    const percentage = Math.max(base.percentage, Math.min(99, raw))
+    const observed = this.observing ? this.work - base.work - this.unobservedWork : 0
+    const rate =
+      observed > 1e-9 ? measureRate(base.rate, { work: observed, now }, base.rateOptions) : base.rate
+    const current = this.currentNode
+    const bar = current ? this.get(current.id) : undefined
+    const startedAt = extra.startedAt ?? base.startedAt
+    return {
+      ...base,
+      nodes: this.nodes ?? base.nodes,
+      work: this.work,
+      percentage,
+      currentNode: current,
+      currentStep: current ? current.step : PHASE_STEP_NAMES.starting,
+      currentValue: bar && bar.max > 0 ? bar.value : 0,
+      maxValue: bar && bar.max > 0 ? bar.max : 0,
+      rate,
+      // No ETA before a progress bar has moved: the pace of loaders says little about the sampler's.
+      eta: this.lastBarMax > 0 ? estimateEta(rate, total - this.work) : null,
+      elapsed: startedAt === null ? 0 : Math.max(0, Math.round((now - startedAt) / 100) / 10),
+      updatedAt: now,
+      hasSnapshots: this.hasSnapshots,
+      lastBarMax: this.lastBarMax,
+      ...extra,
+    }
+  }
+
+  private get(id: ComfyNodeId): NodeProgress | undefined {
+    return (this.nodes ?? this.base.nodes).get(id)
+  }
+
+  private set(id: ComfyNodeId, next: NodeProgress, observed: boolean): void {
+    this.nodes ??= new Map(this.base.nodes)
+    const previousFraction = this.nodes.get(id)?.fraction ?? 0
+    this.nodes.set(id, next)
+    const gained = (next.fraction - previousFraction) * (this.base.plan.nodes.get(id)?.weight ?? 0)
+    this.work += gained
+    if (!observed) this.unobservedWork += gained
+    this.changed = true
+  }
+
+  /** Everything upstream of a node that starts has run or was cached: mark it done (unobserved). */
+  private markInputsDone(id: ComfyNodeId): void {
+    const plan = this.base.plan.nodes
+    const pending = [...(plan.get(id)?.inputs ?? [])]
+    const seen = new Set<ComfyNodeId>()
+    while (pending.length > 0) {
+      const input = pending.pop()!
+      if (seen.has(input)) continue
+      seen.add(input)
+      this.markDone(input, false)
+      for (const upstream of plan.get(input)?.inputs ?? []) pending.push(upstream)
+    }
+  }
+
+  private setCurrent(id: ComfyNodeId, displayId: ComfyNodeId): void {
+    const plan = this.base.plan.nodes
+    const planned = plan.get(id) ?? plan.get(displayId) ?? plan.get(id.split('.')[0] ?? id)
+    this.currentNode = {
+      id,
+      displayId,
+      classType: planned?.classType ?? null,
+      step: planned?.step ?? `Running node ${displayId}...`,
+    }
+    this.changed = true
+  }
+}
