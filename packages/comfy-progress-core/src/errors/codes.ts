@@ -20,6 +20,38 @@ export const errorCodes = {
   /** A binary frame's embedded JSON or text is malformed. */
   BINARY_FRAME_INVALID: 'A binary frame carries malformed metadata or text.',
 
+  // ② ComfyClient: connection, HTTP API, reconciliation
+  /** ComfyUI could not be reached (refused, DNS, network down). `details`: `{method, url}`. */
+  COMFY_UNREACHABLE: 'ComfyUI could not be reached. Check that it runs and that the base URL is right.',
+  /** A request to ComfyUI took longer than its timeout. `details`: `{method, url, timeoutMs}`. */
+  COMFY_TIMEOUT: 'ComfyUI did not answer in time. It may be overloaded; retry, or raise the timeout.',
+  /** ComfyUI answered with a non-2xx status. `details`: `{method, url, status, body}` (body truncated). */
+  COMFY_HTTP_ERROR: 'ComfyUI answered with an error status.',
+  /** ComfyUI's answer is not valid JSON, or lacks the fields ComfyUI documents. `details`: `{method, url}`. */
+  COMFY_BAD_RESPONSE: 'ComfyUI answered with a body that is not the JSON it documents.',
+  /** `POST /prompt` answered 400: nothing was queued. `details`: ComfyUI's `{error, node_errors}`. */
+  COMFY_VALIDATION_FAILED: 'ComfyUI rejected the workflow; see details.node_errors for the failing inputs.',
+  /** A followed prompt is in neither the queue nor the history (deleted, or lost in a restart). */
+  COMFY_PROMPT_LOST: 'The prompt is no longer known to ComfyUI (deleted, or lost when ComfyUI restarted).',
+  /** A WebSocket connection attempt failed or the socket closed. `details`: `{code, reason}` if any. */
+  COMFY_CONNECTION_FAILED: 'The WebSocket connection to ComfyUI failed or closed.',
+  /** The WebSocket stopped answering pings (or ComfyUI stopped answering probes): a dead peer. */
+  COMFY_CONNECTION_STALE: 'The WebSocket connection to ComfyUI stopped responding.',
+  /** The circuit breaker is open after repeated failures; attempts pause until `details.retryAt`. */
+  COMFY_CIRCUIT_OPEN: 'ComfyUI keeps failing; connection attempts are paused for a cool-down.',
+  /** The client was closed; pending submits and followers end with this code. */
+  CLIENT_CLOSED: 'The ComfyClient was closed.',
+  /** The caller's AbortSignal aborted the request. `cause`: the signal's reason. */
+  REQUEST_ABORTED: 'The request was aborted by the caller.',
+  /** An option or argument of the client is invalid (e.g. a base URL that is not http(s)). */
+  CLIENT_INVALID_OPTIONS: 'An option or argument of the ComfyClient is invalid.',
+  /** `submit()` was given a prompt id that this client already tracks. */
+  PROMPT_ID_CONFLICT: 'This prompt id is already in use by this client; let the client generate one.',
+  /** A listener threw; the client reported it here and went on delivering to the others. */
+  CLIENT_LISTENER_FAILED: 'A ComfyClient listener threw an error.',
+  /** `globalThis.crypto.getRandomValues` is missing, so no unguessable id can be made. */
+  CRYPTO_UNAVAILABLE: 'globalThis.crypto.getRandomValues is not available on this platform.',
+
   // ④ task events
   /** A value is not a valid task event payload. */
   TASK_EVENT_INVALID: 'The value is not a valid task event.',
