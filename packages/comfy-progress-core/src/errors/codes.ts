@@ -95,6 +95,14 @@ export const errorCodes = {
   // recordings
   /** A recording (fixtures/comfyui format) has a malformed line. */
   RECORDING_INVALID: 'A recording line is malformed.',
+
+  // simulator (@comfy-progress/comfyui-sim)
+  /** An option of `createComfyUiSim`, a control call or a CLI argument is invalid. `details`: `{option}`. */
+  SIM_OPTIONS_INVALID: 'An option of the ComfyUI simulator is invalid.',
+  /** The simulator could not listen on the requested host and port (in use, not permitted). `details`: `{host, port}`. */
+  SIM_LISTEN_FAILED: 'The ComfyUI simulator could not listen on the requested port.',
+  /** The recorder could not capture a run (target unreachable, workflow rejected, no end in time). `details`: `{stage}`. */
+  SIM_RECORD_FAILED: 'Recording a ComfyUI run failed.',
 } as const satisfies Record<string, string>
 
 /** A string-literal code identifying one kind of failure. See {@link errorCodes} for the meaning of each. */
