@@ -64,7 +64,38 @@ export type {
   RecordingHttp,
 } from './recording/Recording.js'
 
+// ③ progress: message → progress (pure; one state per prompt)
+export { initialProgressState, PHASE_STEP_NAMES } from './progress/ProgressState.js'
+export type {
+  ProgressState,
+  ProgressPhase,
+  ProgressError,
+  ProgressOutcome,
+  ProgressOutputs,
+  CurrentNode,
+  InitialProgressStateOptions,
+} from './progress/ProgressState.js'
+export { reduceProgress } from './progress/reduceProgress.js'
+export { NODE_STEP_NAMES } from './progress/nodeStepNames.js'
+export { describeNode } from './progress/describeNode.js'
+export type { DescribeNodeOptions } from './progress/describeNode.js'
+export { estimateNodeWeight, NODE_WEIGHTS, DEFAULT_NODE_WEIGHT } from './progress/estimateNodeWeight.js'
+export type { ProgressPlan, PlannedNode } from './progress/planProgress.js'
+export type { NodeProgress } from './progress/advanceNodeBar.js'
+export { rateDefaults } from './progress/estimateEta.js'
+export type { RateEstimate, RateOptions } from './progress/estimateEta.js'
+export type {
+  ComfyWorkflow,
+  ComfyWorkflowNode,
+  ComfyObjectInfo,
+  ComfyNodeInfo,
+} from './progress/ComfyWorkflow.js'
+
 // ④ task events: the public payload contract
+export { createTaskEvent, TASK_ERROR_MESSAGE } from './events/createTaskEvent.js'
+export type { CreateTaskEventOptions } from './events/createTaskEvent.js'
+export { parseTaskEvent } from './events/parseTaskEvent.js'
+export type { ParseTaskEventResult } from './events/parseTaskEvent.js'
 export type {
   TaskStatus,
   TerminalTaskStatus,

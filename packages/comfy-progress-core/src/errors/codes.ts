@@ -52,6 +52,10 @@ export const errorCodes = {
   /** `globalThis.crypto.getRandomValues` is missing, so no unguessable id can be made. */
   CRYPTO_UNAVAILABLE: 'globalThis.crypto.getRandomValues is not available on this platform.',
 
+  // ③ progress
+  /** ComfyUI raised an error while running the prompt (`execution_error`): `error.code` of such task events. */
+  COMFY_EXECUTION_FAILED: 'ComfyUI failed while running the prompt.',
+
   // ④ task events
   /** A value is not a valid task event payload. */
   TASK_EVENT_INVALID: 'The value is not a valid task event.',

@@ -10,6 +10,11 @@ const expected = [
   'ComfyProgressError',
   'isComfyProgressError',
   'errorCodes',
+  'initialProgressState',
+  'reduceProgress',
+  'NODE_STEP_NAMES',
+  'createTaskEvent',
+  'parseTaskEvent',
 ]
 for (const name of expected) assert.ok(name in core, `ESM build is missing export ${name}`)
 assert.ok(!('default' in core), 'no default export')
@@ -31,4 +36,14 @@ const preview = core.parseMessage(Buffer.from(entries.find((entry) => entry.b64)
 assert.ok(preview.ok && preview.message.type === 'preview_image' && preview.message.mimeType === 'image/jpeg')
 const bad = core.parseMessage('{"type":"progress","data":{"value":"x","max":1}}')
 assert.ok(!bad.ok && core.isComfyProgressError(bad.error, 'MESSAGE_INVALID_SHAPE'))
+// The progress model and task events: fold the recording's frames, then build and parse an event.
+const meta = entries[0].meta
+let state = core.initialProgressState({ workflow: {}, promptId: meta.prompt_ids[0] })
+for (const entry of entries) {
+  if (entry.kind === 'text') state = core.reduceProgress(state, entry.data, entry.t)
+}
+assert.equal(state.phase, 'success')
+assert.equal(state.percentage, 100)
+const event = core.createTaskEvent('task-1', state, { now: 0, result: { imageUrl: '/image/x.png' } })
+assert.ok(core.parseTaskEvent(JSON.stringify(event)).ok && event.status === 'completed')
 console.log(`esm ok: ${Object.keys(core).length} exports`)
