@@ -40,6 +40,7 @@ export function startLiveness(
   let timer: unknown
   let stopped = false
   let probeFailures = 0
+  let awaitingPong = false
   const canPing = typeof socket.ping === 'function' && typeof socket.on === 'function'
 
   const schedule = (ms: number) => {
@@ -65,16 +66,19 @@ export function startLiveness(
   }
   const ping = () => {
     if (socket.readyState !== WEBSOCKET_OPEN) return
-    const sentAt = timers.now()
     try {
       socket.ping!()
     } catch {
       return stale('ping')
     }
     log?.({ type: 'liveness', event: 'ping' })
+    const sentAt = timers.now()
+    awaitingPong = true
     timer = timers.setTimeout(() => {
       timer = undefined
-      if (lastActivity >= sentAt) schedule(pingIntervalMs)
+      awaitingPong = false
+      // Frames that arrived after the ping prove the peer alive too (a pong can queue behind big frames).
+      if (lastActivity > sentAt) schedule(pingIntervalMs - (timers.now() - lastActivity))
       else stale('ping')
     }, pongTimeoutMs)
   }
@@ -100,6 +104,10 @@ export function startLiveness(
       if (stopped) return
       lastActivity = timers.now()
       log?.({ type: 'liveness', event: 'pong' })
+      if (!awaitingPong) return
+      awaitingPong = false
+      if (timer !== undefined) timers.clearTimeout(timer)
+      schedule(pingIntervalMs)
     })
   }
   if (pingIntervalMs > 0 && Number.isFinite(pingIntervalMs)) schedule(pingIntervalMs)

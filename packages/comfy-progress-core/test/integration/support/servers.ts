@@ -26,6 +26,8 @@ export function json(response: ServerResponse, status: number, body: unknown): v
 export interface WsEndpointOptions {
   /** What to do with an upgrade: accept (default), answer with an HTTP status, or never answer. */
   upgrade?: () => 'accept' | 'hang' | number
+  /** Answer client pings (a `false` server behaves like a half-open connection's dead peer). @default true */
+  autoPong?: boolean
   /** Called for each accepted socket; the test drives it. */
   onConnection?: (socket: WebSocket, request: IncomingMessage) => void
 }
@@ -51,7 +53,7 @@ export async function startServer(ws: WsEndpointOptions = {}): Promise<TestServe
   const sockets = new Set<WebSocket>()
   const received: string[] = []
   const rawSockets = new Set<Socket>()
-  const wss = new WebSocketServer({ noServer: true })
+  const wss = new WebSocketServer({ noServer: true, autoPong: ws.autoPong ?? true })
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
