@@ -101,7 +101,7 @@ export function pyRepr(value: unknown): string {
     const parts = Object.entries(value).map(([key, item]) => `${quotePython(key)}: ${pyRepr(item)}`)
     return `{${parts.join(', ')}}`
   }
-  return String(value)
+  return typeof value === 'bigint' ? value.toString() : typeof value
 }
 
 function quotePython(text: string): string {

@@ -62,6 +62,25 @@ export function validateInputs(
 ): NodeVerdict {
   const cached = state.validated.get(nodeId)
   if (cached) return cached
+  const active = inProgress.get(state.validated) ?? new Set<string>()
+  if (active.has(nodeId)) throw new PythonException('RecursionError', 'maximum recursion depth exceeded')
+  inProgress.set(state.validated, active.add(nodeId))
+  try {
+    return validateNode(prompt, nodeId, state)
+  } finally {
+    active.delete(nodeId)
+  }
+}
+
+// Nodes being validated, per validation run: a link back to one of them is a cycle, which makes
+// ComfyUI's recursive validator raise RecursionError.
+const inProgress = new WeakMap<Map<string, NodeVerdict>, Set<string>>()
+
+function validateNode(
+  prompt: ApiPrompt,
+  nodeId: string,
+  state: { readonly validated: Map<string, NodeVerdict>; readonly context: ValidationContext },
+): NodeVerdict {
   const node = prompt[nodeId]!
   const inputs = node.inputs
   if (typeof inputs !== 'object' || inputs === null) throw new PythonException('KeyError', "'inputs'")
@@ -75,7 +94,12 @@ export function validateInputs(
     const config: ObjectInfoInputSpec = [inputType, extra]
     if (!(name in inputs)) {
       if (category === 'required') {
-        errors.push(item('required_input_missing', 'Required input is missing', name, { input_name: name }))
+        errors.push(
+          item(
+            { type: 'required_input_missing', message: 'Required input is missing', details: name },
+            { input_name: name },
+          ),
+        )
       }
       continue
     }
@@ -84,9 +108,11 @@ export function validateInputs(
       if (value.length !== 2) {
         errors.push(
           item(
-            'bad_linked_input',
-            'Bad linked input, must be a length-2 list of [node_id, slot_index]',
-            name,
+            {
+              type: 'bad_linked_input',
+              message: 'Bad linked input, must be a length-2 list of [node_id, slot_index]',
+              details: name,
+            },
             {
               input_name: name,
               input_config: config,
@@ -101,13 +127,16 @@ export function validateInputs(
       if (!source || !Object.hasOwn(prompt, sourceId as string)) {
         throw new PythonException('KeyError', pyRepr(sourceId))
       }
+
       const receivedType = returnTypeAt(state.context.objectInfo[source.class_type]!.output, slot)
       if (!typesMatch(receivedType, inputType)) {
         errors.push(
           item(
-            'return_type_mismatch',
-            'Return type mismatch between linked nodes',
-            `${name}, received_type(${pyStr(receivedType)}) mismatch input_type(${pyStr(inputType)})`,
+            {
+              type: 'return_type_mismatch',
+              message: 'Return type mismatch between linked nodes',
+              details: `${name}, received_type(${pyStr(receivedType)}) mismatch input_type(${pyStr(inputType)})`,
+            },
             { input_name: name, input_config: config, received_type: receivedType, linked_node: value },
           ),
         )
@@ -121,14 +150,21 @@ export function validateInputs(
         state.validated.set(sourceId as string, {
           valid: false,
           errors: [
-            item('exception_during_inner_validation', 'Exception when validating inner node', error.message, {
-              input_name: name,
-              input_config: config,
-              exception_message: error.message,
-              exception_type: error.pythonType,
-              traceback: error.traceback,
-              linked_node: value,
-            }),
+            item(
+              {
+                type: 'exception_during_inner_validation',
+                message: 'Exception when validating inner node',
+                details: error.message,
+              },
+              {
+                input_name: name,
+                input_config: config,
+                exception_message: error.message,
+                exception_type: error.pythonType,
+                traceback: error.traceback,
+                linked_node: value,
+              },
+            ),
           ],
         })
       }
@@ -136,7 +172,7 @@ export function validateInputs(
     }
 
     if (typeof value === 'object' && value !== null && '__value__' in value) {
-      value = (value as { __value__: unknown }).__value__
+      value = value.__value__
       inputs[name] = value
     }
     const convert = typeof inputType === 'string' ? CONVERSIONS[inputType] : undefined
@@ -145,9 +181,11 @@ export function validateInputs(
       if (!converted.ok) {
         errors.push(
           item(
-            'invalid_input_type',
-            `Failed to convert an input value to a ${inputType as string} value`,
-            `${name}, ${pyStr(value)}, ${converted.error}`,
+            {
+              type: 'invalid_input_type',
+              message: `Failed to convert an input value to a ${inputType as string} value`,
+              details: `${name}, ${pyStr(value)}, ${converted.error}`,
+            },
             {
               input_name: name,
               input_config: config,
@@ -174,9 +212,16 @@ export function validateInputs(
     const verdict = validate(inputs[name])
     if (verdict !== true) {
       errors.push(
-        item('custom_validation_failed', 'Custom validation failed for node', `${name} - ${verdict}`, {
-          input_name: name,
-        }),
+        item(
+          {
+            type: 'custom_validation_failed',
+            message: 'Custom validation failed for node',
+            details: `${name} - ${verdict}`,
+          },
+          {
+            input_name: name,
+          },
+        ),
       )
     }
   }
@@ -203,11 +248,14 @@ function checkRange(name: string, value: unknown, input: InputDeclaration): Comf
     const bound = numberOf(input.extra[key])
     if (!beyond(number, bound)) continue
     const boundText = input.inputType === 'FLOAT' ? pyFloatRepr(bound) : pyRepr(input.extra[key])
-    return item(type, `Value ${pyStr(value)} ${words} ${boundText}`, name, {
-      input_name: name,
-      input_config: input.config,
-      received_value: value,
-    })
+    return item(
+      { type: type, message: `Value ${pyStr(value)} ${words} ${boundText}`, details: name },
+      {
+        input_name: name,
+        input_config: input.config,
+        received_value: value,
+      },
+    )
   }
   return undefined
 }
@@ -221,9 +269,11 @@ function checkCombo(name: string, value: unknown, input: InputDeclaration): Comf
   if (!options || options.some((option) => pyEquals(option, value))) return undefined
   const long = options.length > 20
   return item(
-    'value_not_in_list',
-    'Value not in list',
-    `${name}: '${pyStr(value)}' not in ${long ? `(list of length ${options.length})` : pyStr(options)}`,
+    {
+      type: 'value_not_in_list',
+      message: 'Value not in list',
+      details: `${name}: '${pyStr(value)}' not in ${long ? `(list of length ${options.length})` : pyStr(options)}`,
+    },
     {
       input_name: name,
       input_config: long ? null : input.config,
@@ -263,10 +313,8 @@ function typesMatch(received: string, declared: ObjectInfoInputSpec[0]): boolean
 }
 
 function item(
-  type: string,
-  message: string,
-  details: string,
+  head: { type: string; message: string; details: string },
   extra: Record<string, unknown>,
 ): ComfyErrorItem {
-  return { type, message, details, extra_info: extra }
+  return { ...head, extra_info: extra }
 }
