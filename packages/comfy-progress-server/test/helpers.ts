@@ -88,13 +88,22 @@ export type NodeHandler = (
   res: ServerResponse | Http2ServerResponse,
 ) => unknown
 
+/** A minimal fetch: enough for the `eventsource` package and for the tests' own requests. */
+export type TestFetch = (
+  url: string | URL,
+  init?: { method?: string; headers?: Record<string, string>; signal?: AbortSignal },
+) => Promise<Response>
+
+/** The two transports every adapter is tested over. */
+export type Transport = 'http1' | 'http2'
+
 /** A listening server with its base URL and its own `fetch` (HTTP/2 needs one: global fetch speaks 1.1). */
 export interface TestServer {
+  readonly transport: Transport
   readonly baseUrl: string
-  readonly fetch: (
-    url: string | URL,
-    init?: { headers?: Record<string, string>; signal?: AbortSignal },
-  ) => Promise<Response>
+  readonly fetch: TestFetch
+  /** Cuts every open connection from the server side, as a restarting proxy would. */
+  dropConnections(): void
   close(): Promise<void>
 }
 
@@ -105,15 +114,22 @@ export const TLS = {
   key: readFileSync(new URL('localhost-key.pem', FIXTURES)),
 }
 
-/** Serves `handler` over plain HTTP/1.1 on 127.0.0.1, on an ephemeral port. */
+/** Serves `handler` on 127.0.0.1, on an ephemeral port, over `transport`. */
+export function listen(transport: Transport, handler: NodeHandler): Promise<TestServer> {
+  return transport === 'http1' ? listenHttp1(handler) : listenHttp2(handler)
+}
+
+/** Serves `handler` over plain HTTP/1.1. */
 export async function listenHttp1(handler: NodeHandler): Promise<TestServer> {
   const server: Server = createServer((req, res) => void handler(req, res))
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   const { port } = server.address() as AddressInfo
   return {
+    transport: 'http1',
     baseUrl: `http://127.0.0.1:${port}`,
     fetch: (url, init) => fetch(url, init),
+    dropConnections: () => server.closeAllConnections(),
     close: async () => {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -121,7 +137,7 @@ export async function listenHttp1(handler: NodeHandler): Promise<TestServer> {
   }
 }
 
-/** Serves `handler` over HTTP/2 with TLS (no HTTP/1 fallback) on 127.0.0.1, on an ephemeral port. */
+/** Serves `handler` over HTTP/2 with TLS, without HTTP/1 fallback. */
 export async function listenHttp2(handler: NodeHandler): Promise<TestServer> {
   const server: Http2SecureServer = createSecureServer(
     { ...TLS, allowHTTP1: false },
@@ -135,11 +151,14 @@ export async function listenHttp2(handler: NodeHandler): Promise<TestServer> {
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   const { port } = server.address() as AddressInfo
-  const baseUrl = `https://127.0.0.1:${port}`
   const clients = new Set<ClientHttp2Session>()
   return {
-    baseUrl,
+    transport: 'http2',
+    baseUrl: `https://127.0.0.1:${port}`,
     fetch: (url, init) => http2Fetch(clients, url, init),
+    dropConnections: () => {
+      for (const session of sessions) session.destroy()
+    },
     close: async () => {
       for (const client of clients) client.destroy()
       for (const session of sessions) session.destroy()
@@ -148,39 +167,55 @@ export async function listenHttp2(handler: NodeHandler): Promise<TestServer> {
   }
 }
 
+/** Opens an HTTP/2 session to `origin` that trusts the test certificate. */
+export function connectHttp2Client(origin: string): ClientHttp2Session {
+  const session = connectHttp2(origin, { ca: TLS.cert })
+  session.on('error', () => undefined)
+  return session
+}
+
 /**
- * A minimal `fetch` over `node:http2` (one session per request, trusting the test certificate): what
- * the `eventsource` package needs to read a stream served over HTTP/2.
+ * A minimal `fetch` over `node:http2` (one session per request): what the `eventsource` package needs
+ * to read a stream served over HTTP/2.
  */
 async function http2Fetch(
   clients: Set<ClientHttp2Session>,
   input: string | URL,
-  init: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+  init: Parameters<TestFetch>[1] = {},
 ): Promise<Response> {
   const url = new URL(input)
-  const session = connectHttp2(url.origin, { ca: TLS.cert })
+  const session = connectHttp2Client(url.origin)
   clients.add(session)
   session.on('close', () => clients.delete(session))
-  session.on('error', () => undefined)
-  const stream = session.request({ ':method': 'GET', ':path': url.pathname + url.search, ...init.headers })
+  const stream = session.request({
+    ':method': init.method ?? 'GET',
+    ':path': url.pathname + url.search,
+    ...init.headers,
+  })
+  stream.end()
+  // Aborting before the response cancels the pending stream with an error; the close below reports it.
+  stream.on('error', () => undefined)
   const abort = () => session.destroy()
   init.signal?.addEventListener('abort', abort, { once: true })
-  const [headers] = (await once(stream, 'response')) as [Record<string, string | string[] | undefined>]
+  const headers = await new Promise<Record<string, string | string[] | undefined>>((resolve, reject) => {
+    stream.once('response', resolve)
+    stream.once('close', () => reject(new Error('the HTTP/2 stream closed before a response')))
+  })
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      stream.on('data', (chunk: Buffer) => controller.enqueue(new Uint8Array(chunk)))
-      stream.on('end', () => {
-        controller.close()
-        session.close()
-      })
-      stream.on('error', (error) => controller.error(error))
-      stream.on('close', () => {
+      const finish = (error?: Error) => {
         try {
-          controller.close()
+          if (error) controller.error(error)
+          else controller.close()
         } catch {
           // already closed or errored
         }
-      })
+        session.close()
+      }
+      stream.on('data', (chunk: Buffer) => controller.enqueue(new Uint8Array(chunk)))
+      stream.on('end', () => finish())
+      stream.on('error', (error) => finish(error))
+      stream.on('close', () => finish(stream.rstCode ? new Error(`RST_STREAM ${stream.rstCode}`) : undefined))
     },
     cancel: abort,
   })
@@ -190,5 +225,101 @@ async function http2Fetch(
     for (const item of Array.isArray(value) ? value : [value]) responseHeaders.append(name, item)
   }
   const status = Number(headers[':status'])
+  if (status === 204) session.close()
   return new Response(status === 204 ? null : body, { status, headers: responseHeaders })
+}
+
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.on('drain', done)
+    res.on('close', done)
+  })
+}
+
+/**
+ * Serves a fetch-style handler on Node, the way @hono/node-server and similar bridges do: a web
+ * `Request` whose signal aborts when the client goes away, and the `Response` body piped back with
+ * backpressure (the next chunk is read only after the previous one drained).
+ */
+export function bridgeFetchHandler(handler: (request: Request) => Promise<Response>): NodeHandler {
+  return async (req, res) => {
+    const controller = new AbortController()
+    res.once('close', () => controller.abort())
+    const headers = new Headers()
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (name.startsWith(':') || value === undefined) continue
+      for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item)
+    }
+    const host = req.headers.host ?? req.headers[':authority'] ?? 'localhost'
+    const request = new Request(`http://${String(host)}${req.url}`, {
+      method: req.method,
+      headers,
+      signal: controller.signal,
+    })
+    const response = await handler(request)
+    const target = res as ServerResponse
+    target.writeHead(response.status, Object.fromEntries(response.headers))
+    if (response.body === null) {
+      target.end()
+      return
+    }
+    const reader = response.body.getReader()
+    res.once('close', () => void reader.cancel().catch(() => undefined))
+    try {
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) break
+        if (!target.write(value)) {
+          await drainOrClose(target)
+          if (target.destroyed) throw new Error('client gone')
+        }
+      }
+      target.end()
+    } catch {
+      await reader.cancel().catch(() => undefined)
+      target.destroy()
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// SSE text
+
+/** One dispatched SSE event, or a comment, as a test reads it off the wire. */
+export interface ParsedSse {
+  readonly event?: string
+  readonly id?: string
+  readonly data?: string
+  readonly retry?: number
+  readonly comment?: string
+}
+
+/**
+ * Splits SSE text into blocks (one per blank line) and reads each block's fields, strictly as the
+ * server writes them (`name: value`). Enough to assert on our own output; real clients are tested with
+ * the `eventsource` package.
+ */
+export function parseSseText(text: string): ParsedSse[] {
+  const blocks = text.split('\n\n')
+  blocks.pop()
+  return blocks.map((block) => {
+    const fields: Record<string, string | number> = {}
+    const data: string[] = []
+    for (const line of block.split('\n')) {
+      const colon = line.indexOf(':')
+      const name = line.slice(0, colon)
+      const value = line.slice(colon + 2)
+      if (name === '') fields.comment = value
+      else if (name === 'data') data.push(value)
+      else if (name === 'retry') fields.retry = Number(value)
+      else fields[name] = value
+    }
+    if (data.length > 0) fields.data = data.join('\n')
+    return fields
+  })
 }

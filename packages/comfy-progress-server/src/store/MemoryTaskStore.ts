@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/require-await -- the TaskStore interface is asynchronous (a shared store needs it), and `async` turns every throw into a rejection. */
 import { ComfyProgressError, type TaskEvent } from '@comfy-progress/core'
+import { withDefaults } from '../internal/withDefaults.js'
 import { isTaskId } from '../tasks/createTaskId.js'
 import { isTerminalEvent } from '../tasks/isTerminalEvent.js'
 import type { NewTask, StoredTaskEvent, TaskMetadata, TaskRecord, TaskStore } from './TaskStore.js'
@@ -89,7 +90,7 @@ export class MemoryTaskStore implements TaskStore {
   #live = 0
 
   constructor(options: MemoryTaskStoreOptions = {}) {
-    this.#options = { ...memoryTaskStoreDefaults, now: Date.now, ...options }
+    this.#options = withDefaults({ ...memoryTaskStoreDefaults, now: Date.now }, options)
   }
 
   async create(task: NewTask): Promise<TaskRecord> {

@@ -1,0 +1,22 @@
+import type { NeutralResponse } from '../../http/NeutralHttp.js'
+import { createSink, type NodeResponse } from './createSink.js'
+
+/** Sends a neutral response through a Node response; an SSE response starts streaming into it. */
+export function writeResponse(res: NodeResponse, response: NeutralResponse, signal: AbortSignal): void {
+  if (res.headersSent || signal.aborted) {
+    if (response.kind === 'sse') response.stream.close()
+    return
+  }
+  res.writeHead(response.status, response.headers)
+  switch (response.kind) {
+    case 'body':
+      res.end(response.body)
+      return
+    case 'empty':
+      res.end()
+      return
+    case 'sse':
+      response.stream.start(createSink(res, signal))
+      return
+  }
+}

@@ -1,0 +1,41 @@
+import type { ComfyProgressErrorCode } from '@comfy-progress/core'
+
+/**
+ * The HTTP status of each error code the routes answer with; the one place where codes meet statuses.
+ * Codes not listed (bugs, not client errors) answer 500.
+ *
+ * 410 Gone for `TASK_EXPIRED` is deliberate: the task existed and will never come back, which a client
+ * (the browser's WebhookManager) treats like 404: stop reconnecting.
+ */
+export const errorStatuses = Object.freeze({
+  TASK_NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  TASK_EXPIRED: 410,
+  METHOD_NOT_ALLOWED: 405,
+  INVALID_TASK_IDS: 400,
+  TOO_MANY_TASK_IDS: 400,
+  INVALID_LAST_EVENT_ID: 400,
+  BODY_NOT_JSON: 400,
+  BODY_INVALID: 400,
+  TASK_EVENT_INVALID: 400,
+  TASK_FINISHED: 409,
+  TASK_ID_CONFLICT: 409,
+  BODY_TOO_LARGE: 413,
+  TOO_MANY_TASKS: 429,
+  TOO_MANY_SUBSCRIBERS: 429,
+  SSE_CONSUMER_TOO_SLOW: 503,
+  STORE_UNAVAILABLE: 503,
+} satisfies Partial<Record<ComfyProgressErrorCode, number>>)
+
+/**
+ * The HTTP status for an error code: 4xx for what the client can fix, 429/503 for "retry later",
+ * 500 for anything else.
+ *
+ * @example
+ * ```ts
+ * statusForError('TASK_NOT_FOUND') // 404
+ * ```
+ */
+export function statusForError(code: ComfyProgressErrorCode): number {
+  return (errorStatuses as Partial<Record<ComfyProgressErrorCode, number>>)[code] ?? 500
+}

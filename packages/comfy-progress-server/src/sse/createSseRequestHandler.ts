@@ -1,0 +1,92 @@
+import type { NeutralHandler } from '../http/NeutralHttp.js'
+import type { EventBus } from '../store/EventBus.js'
+import type { TaskStore } from '../store/TaskStore.js'
+import { handleSseRequest, type SseStreamEndInfo } from './handleSseRequest.js'
+import { sseStreamDefaults, type SseTimers } from './SseStream.js'
+import { SubscriberLimiter, subscriberLimiterDefaults } from './SubscriberLimiter.js'
+
+/** The defaults of {@link SseHandlerOptions}. */
+export const sseHandlerDefaults = Object.freeze({
+  maxTasksPerStream: 20,
+  ...subscriberLimiterDefaults,
+  ...sseStreamDefaults,
+})
+
+/** Options of the SSE route handler (`createSseHandler` in every adapter). */
+export interface SseHandlerOptions {
+  /** Where tasks and their events are read. */
+  readonly store: TaskStore
+  /** Where live events arrive. */
+  readonly bus: EventBus
+  /**
+   * Cap on the tasks one `GET /progress?tasks=…` stream may follow (`TOO_MANY_TASK_IDS` beyond).
+   * @default 20
+   */
+  readonly maxTasksPerStream?: number
+  /**
+   * Cap on open streams in this process (`TOO_MANY_SUBSCRIBERS` beyond).
+   * @default 10000
+   */
+  readonly maxSubscribers?: number
+  /**
+   * Cap on open streams that follow one task (`TOO_MANY_SUBSCRIBERS` beyond).
+   * @default 1000
+   */
+  readonly maxSubscribersPerTask?: number
+  /**
+   * The `retry:` hint sent first on every stream, in ms.
+   * @default 3000
+   */
+  readonly retryMs?: number
+  /**
+   * Interval of the `: ping` heartbeat comment, in ms.
+   * @default 15000
+   */
+  readonly heartbeatMs?: number
+  /**
+   * How long a client may leave a full buffer unread before it is dropped, in ms.
+   * @default 30000
+   */
+  readonly maxStallMs?: number
+  /**
+   * Size of the events that may wait for a slow client before it is dropped (about bytes).
+   * @default 1048576
+   */
+  readonly maxQueuedBytes?: number
+  /**
+   * Timers for heartbeats and stall limits.
+   * @default globalThis.setTimeout / clearTimeout
+   */
+  readonly timers?: SseTimers
+  /** Called when a stream ends, with its tasks and the reason (finished, client-closed, dropped, closed). */
+  readonly onStreamEnd?: (info: SseStreamEndInfo) => void
+}
+
+/**
+ * The framework-neutral SSE route (`GET /progress/:taskId`, `GET /progress?tasks=a,b`) that both
+ * adapters wrap. Useful directly for an adapter of another framework.
+ *
+ * @example
+ * ```ts
+ * const handle = createSseRequestHandler({ store, bus })
+ * const response = await handle({ method: 'GET', url: '/progress/' + taskId, headers, signal })
+ * ```
+ */
+export function createSseRequestHandler(options: SseHandlerOptions): NeutralHandler {
+  const limiter = new SubscriberLimiter(options)
+  const context = {
+    store: options.store,
+    bus: options.bus,
+    limiter,
+    maxTasksPerStream: options.maxTasksPerStream ?? sseHandlerDefaults.maxTasksPerStream,
+    streamOptions: {
+      retryMs: options.retryMs,
+      heartbeatMs: options.heartbeatMs,
+      maxStallMs: options.maxStallMs,
+      maxQueuedBytes: options.maxQueuedBytes,
+      timers: options.timers,
+    },
+    onStreamEnd: options.onStreamEnd,
+  }
+  return (request) => handleSseRequest(request, context)
+}
