@@ -46,7 +46,8 @@ const optionalBoolean: Rule = {
   expected: 'a boolean',
 }
 const stringArray: Rule = {
-  test: (value) => Array.isArray(value) && value.every(isString),
+  // Array.from visits holes (`every` skips them), so a sparse array fails here as in checkMessageData.
+  test: (value) => Array.isArray(value) && Array.from(value as unknown[], isString).every(Boolean),
   expected: 'an array of strings',
 }
 const nodeState: Rule = {
@@ -55,12 +56,11 @@ const nodeState: Rule = {
 }
 
 /**
- * Checks the fields of a text frame's `data` that consumers rely on (discriminants, ids, numbers),
- * against `ComfyMessage.ts` and `comfyui-protocol.md`; extra fields are never looked at. Returns the
- * first problem, or `undefined` if the frame has its documented shape. Cheap: no copies, no deep walks
- * beyond `progress_state.nodes` and `executed.output.images`.
+ * Finds the first field of a text frame's `data` that does not have its documented type, for the
+ * error message and `details`. This is the slow path, run only after `checkMessageData` has rejected
+ * a frame; the rules are the same, written as a table that names each field and what it should be.
  */
-export function checkMessageData(type: ComfyTextMessageType, data: Data): ShapeProblem | undefined {
+export function explainShapeProblem(type: ComfyTextMessageType, data: Data): ShapeProblem | undefined {
   switch (type) {
     case 'status':
       return checkStatus(data) ?? check(data, 'sid', optionalString)

@@ -1,6 +1,7 @@
 import { parseFailure } from '../internal/parseFailure.js'
 import type { ComfyMessage } from './ComfyMessage.js'
-import { checkMessageData, describe } from './checkMessageData.js'
+import { checkMessageData } from './checkMessageData.js'
+import { describe } from './explainShapeProblem.js'
 import type { ParseMessageResult } from './ParseMessageResult.js'
 
 /** How much of a rejected frame goes into `error.details.start`, to recognise it in a log. */
