@@ -6,7 +6,13 @@ import type { ComfyFeatureFlagsMessage } from '../protocol/ComfyMessage.js'
 import { parseMessage } from '../protocol/parseMessage.js'
 import { type CircuitBreaker, type CircuitBreakerState, createCircuitBreaker } from './circuitBreaker.js'
 import type { ComfyClientEvents, ConnectionState } from './ComfyClientEvents.js'
-import { type ComfyClientOptions, comfyClientDefaults, type SubmitOptions } from './ComfyClientOptions.js'
+import { type CancelResult, cancelPrompt } from './cancelPrompt.js'
+import {
+  type ComfyClientOptions,
+  comfyClientDefaults,
+  type SubmitOptions,
+  type SubmittedPrompt,
+} from './ComfyClientOptions.js'
 import { ComfyConnection } from './ComfyConnection.js'
 import { ComfyHttpApi } from './ComfyHttpApi.js'
 import { webSocketUrl } from './comfyUrls.js'
@@ -14,31 +20,12 @@ import { createClientId } from './createClientId.js'
 import { createLog, type LogFunction } from './createLog.js'
 import { createPromptId } from './createPromptId.js'
 import type { ComfyRequestOptions } from './httpRequest.js'
-import type { ComfyNodeErrors, ComfyWorkflow } from './httpTypes.js'
-import type { PromptListener, PromptOutcome, Unsubscribe } from './PromptEvent.js'
+import type { ComfyWorkflow } from './httpTypes.js'
+import type { PromptListener, Unsubscribe } from './PromptEvent.js'
 import { PromptRouter } from './PromptRouter.js'
 import { Reconciler } from './Reconciler.js'
 import { globalTimers, type Timers } from './Timers.js'
 import type { WebSocketConstructorLike } from './WebSocketLike.js'
-
-/** What {@link ComfyClient.submit} resolves with once ComfyUI has accepted the prompt. */
-export interface SubmittedPrompt {
-  readonly promptId: string
-  /** The queue number ComfyUI gave the prompt. */
-  readonly number: number
-  /**
-   * Outputs ComfyUI dropped because they failed validation (the rest still runs). Empty when all is
-   * well; not empty is a warning worth showing.
-   */
-  readonly nodeErrors: ComfyNodeErrors
-  /** Resolves with the prompt's outcome (the same one its `end` event carries). Never rejects. */
-  readonly done: Promise<PromptOutcome>
-  /** Follows the prompt; events buffered since the submit are replayed first. */
-  follow(listener: PromptListener): Unsubscribe
-}
-
-/** What {@link ComfyClient.cancel} did. */
-export type CancelResult = 'removed' | 'interrupted' | 'not-found'
 
 /**
  * A connection to one ComfyUI server: a WebSocket that reconnects with backoff behind a circuit
@@ -240,20 +227,15 @@ export class ComfyClient {
   }
 
   /**
-   * Cancels a prompt: removes it from the queue if pending, interrupts it if running (by id, so no
-   * other prompt is hit). Its followers then get `end` from ComfyUI's frames or from reconciliation.
+   * Cancels a prompt: removes it from the queue if pending (its followers get `end` with status
+   * `cancelled`), or interrupts it if running, by id so that no other prompt is hit (the followers get
+   * `interrupted` from ComfyUI's frames). `not-found` if ComfyUI has neither.
    */
   async cancel(promptId: string, options?: ComfyRequestOptions): Promise<CancelResult> {
-    const queue = await this.api.getQueue(options)
-    if (queue.pending.some((item) => item.promptId === promptId)) {
-      await this.api.deletePending([promptId], options)
-      const after = await this.api.getQueue(options)
-      if (!after.running.some((item) => item.promptId === promptId)) return 'removed'
-    } else if (!queue.running.some((item) => item.promptId === promptId)) {
-      return 'not-found'
-    }
-    await this.api.interrupt(promptId, options)
-    return 'interrupted'
+    const result = await cancelPrompt(this.api, promptId, options)
+    // ComfyUI sends no frame for a prompt removed from the queue: end it here.
+    if (result === 'removed') this.#router.end(promptId, { status: 'cancelled' })
+    return result
   }
 
   /**

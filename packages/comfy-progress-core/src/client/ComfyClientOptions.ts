@@ -3,7 +3,8 @@ import type { CircuitBreakerOptions } from './circuitBreaker.js'
 import type { ComfyClientLogger } from './ComfyClientLogEntry.js'
 import type { FetchLike } from './FetchLike.js'
 import type { SubmitPromptOptions } from './ComfyHttpApi.js'
-import type { PromptListener } from './PromptEvent.js'
+import type { ComfyNodeErrors } from './httpTypes.js'
+import type { PromptListener, PromptOutcome, Unsubscribe } from './PromptEvent.js'
 import type { Timers } from './Timers.js'
 import type { WebSocketConstructorLike } from './WebSocketLike.js'
 
@@ -119,4 +120,20 @@ export interface SubmitOptions extends Omit<SubmitPromptOptions, 'clientId' | 'p
   readonly promptId?: string
   /** Follows the prompt from before it is posted, so no frame is missed (same as `handle.follow`). */
   readonly listener?: PromptListener
+}
+
+/** What {@link ComfyClient.submit} resolves with once ComfyUI has accepted the prompt. */
+export interface SubmittedPrompt {
+  readonly promptId: string
+  /** The queue number ComfyUI gave the prompt. */
+  readonly number: number
+  /**
+   * Outputs ComfyUI dropped because they failed validation (the rest still runs). Empty when all is
+   * well; not empty is a warning worth showing.
+   */
+  readonly nodeErrors: ComfyNodeErrors
+  /** Resolves with the prompt's outcome (the same one its `end` event carries). Never rejects. */
+  readonly done: Promise<PromptOutcome>
+  /** Follows the prompt; events buffered since the submit are replayed first. */
+  follow(listener: PromptListener): Unsubscribe
 }

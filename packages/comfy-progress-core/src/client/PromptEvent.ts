@@ -59,8 +59,14 @@ export interface PromptAbandoned {
   readonly error: ComfyProgressError
 }
 
+/** `client.cancel()` removed the prompt from ComfyUI's queue before it ran (ComfyUI sends no frame then). */
+export interface PromptCancelled {
+  readonly status: 'cancelled'
+}
+
 /** How a prompt ended. */
-export type PromptOutcome = PromptSucceeded | PromptFailed | PromptInterrupted | PromptAbandoned
+export type PromptOutcome =
+  PromptSucceeded | PromptFailed | PromptInterrupted | PromptCancelled | PromptAbandoned
 
 /** A frame of the prompt, in wire order. Terminal frames come here too, just before `end`. */
 export interface PromptMessageEvent {
