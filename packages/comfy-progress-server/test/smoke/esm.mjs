@@ -1,0 +1,34 @@
+// Imports the BUILT package by its own name, as a user's ESM code would (no source condition).
+import assert from 'node:assert/strict'
+import * as server from '@comfy-progress/server'
+import * as node from '@comfy-progress/server/node'
+import * as fetchAdapter from '@comfy-progress/server/fetch'
+
+const expected = [
+  'createTaskId',
+  'isTaskId',
+  'MemoryTaskStore',
+  'MemoryEventBus',
+  'formatSseEvent',
+  'statusForError',
+]
+for (const name of expected) assert.ok(name in server, `ESM build is missing export ${name}`)
+for (const adapter of [node, fetchAdapter]) {
+  assert.equal(typeof adapter.createSseHandler, 'function', 'adapter is missing createSseHandler')
+  assert.ok(!('default' in adapter), 'no default export')
+}
+assert.deepEqual(Object.keys(node).sort(), Object.keys(fetchAdapter).sort(), 'the adapters mirror each other')
+assert.ok(!('default' in server), 'no default export')
+assert.ok(server.isTaskId(server.createTaskId()))
+assert.equal(
+  server.formatSseEvent({ event: 'queued', id: '1', data: '{}' }),
+  'event: queued\ndata: {}\nid: 1\n\n',
+)
+const handler = fetchAdapter.createSseHandler({
+  store: new server.MemoryTaskStore(),
+  bus: new server.MemoryEventBus(),
+})
+const response = await handler(new Request(`http://localhost/progress/${server.createTaskId()}`))
+assert.equal(response.status, 404)
+assert.equal((await response.json()).error.code, 'TASK_NOT_FOUND')
+console.log(`esm ok: ${Object.keys(server).length} exports, adapters: ${Object.keys(node).join(', ')}`)
