@@ -38,6 +38,76 @@ export { parseMessage } from './protocol/parseMessage.js'
 export type { ParseMessageResult } from './protocol/ParseMessageResult.js'
 export { isExecutionBlocked } from './protocol/isExecutionBlocked.js'
 
+// ② client: the connection to ComfyUI, its HTTP API, per-prompt streams and reconciliation
+export { ComfyClient } from './client/ComfyClient.js'
+export { comfyClientDefaults } from './client/ComfyClientOptions.js'
+export type { ComfyClientOptions, SubmitOptions, SubmittedPrompt } from './client/ComfyClientOptions.js'
+export type { ComfyClientEvents, ConnectionState, ConnectionStateChange } from './client/ComfyClientEvents.js'
+export type {
+  PromptEvent,
+  PromptMessageEvent,
+  PromptResumedEvent,
+  PromptEndEvent,
+  PromptListener,
+  PromptOutcome,
+  PromptOutcomeSource,
+  PromptOutputs,
+  PromptSucceeded,
+  PromptFailed,
+  PromptInterrupted,
+  PromptCancelled,
+  PromptAbandoned,
+  Unsubscribe,
+} from './client/PromptEvent.js'
+export type {
+  ComfyClientLogEntry,
+  ComfyClientLogger,
+  ComfyClientFrameLog,
+  ComfyClientStateLog,
+  ComfyClientRetryLog,
+  ComfyClientLivenessLog,
+  ComfyClientHttpLog,
+  ComfyClientReconcileLog,
+} from './client/ComfyClientLogEntry.js'
+export { ComfyHttpApi, comfyHttpApiDefaults } from './client/ComfyHttpApi.js'
+export type { ComfyHttpApiOptions, SubmitPromptOptions } from './client/ComfyHttpApi.js'
+export type { ComfyRequestOptions } from './client/httpRequest.js'
+export type { UploadImageInput, UploadMaskInput } from './client/toMultipart.js'
+export type {
+  ComfyValidationError,
+  ComfyNodeErrors,
+  ComfyValidationFailure,
+  ComfySubmitResult,
+  ComfyQueueItem,
+  ComfyQueue,
+  ComfyHistoryStatus,
+  ComfyHistoryEntry,
+  ComfyFileRef,
+  ComfyUploadResult,
+  ComfyViewResult,
+  ComfySystemStats,
+  ComfyServerFeatures,
+} from './client/httpTypes.js'
+export { cancelPrompt } from './client/cancelPrompt.js'
+export type { CancelResult } from './client/cancelPrompt.js'
+export { reconcileFromHistory } from './client/reconcileFromHistory.js'
+export type { ReconcileApi, ReconcileOptions, ReconcileVerdict } from './client/reconcileFromHistory.js'
+export { outcomeFromHistory } from './client/promptOutcome.js'
+export { createCircuitBreaker, circuitBreakerDefaults } from './client/circuitBreaker.js'
+export type { CircuitBreaker, CircuitBreakerOptions, CircuitBreakerState } from './client/circuitBreaker.js'
+export { createPromptId, isCanonicalPromptId } from './client/createPromptId.js'
+export { createClientId } from './client/createClientId.js'
+export { globalTimers } from './client/Timers.js'
+export type { Timers } from './client/Timers.js'
+export type {
+  WebSocketLike,
+  WebSocketConstructorLike,
+  WebSocketHandlerLike,
+  WebSocketMessageEventLike,
+  WebSocketCloseEventLike,
+} from './client/WebSocketLike.js'
+export type { FetchLike, FetchInitLike, ResponseLike, AbortSignalLike, BlobLike } from './client/FetchLike.js'
+
 // retries
 export { computeBackoffDelay, backoffDefaults } from './retry/computeBackoffDelay.js'
 export type { BackoffOptions } from './retry/computeBackoffDelay.js'

@@ -1,3 +1,4 @@
+import type { ComfyObjectInfo, ComfyWorkflow } from '../progress/ComfyWorkflow.js'
 import { ComfyProgressError, isComfyProgressError } from '../errors/ComfyProgressError.js'
 import type { ComfyClientLogger } from './ComfyClientLogEntry.js'
 import { normalizeBaseUrl, queryString } from './comfyUrls.js'
@@ -12,14 +13,12 @@ import {
 import type {
   ComfyFileRef,
   ComfyHistoryEntry,
-  ComfyObjectInfo,
   ComfyQueue,
   ComfyServerFeatures,
   ComfySubmitResult,
   ComfySystemStats,
   ComfyUploadResult,
   ComfyViewResult,
-  ComfyWorkflow,
 } from './httpTypes.js'
 import {
   parseHistory,

@@ -1,24 +1,13 @@
 /**
  * What ComfyUI's HTTP API answers, as {@link ComfyHttpApi} returns it. Bodies keep ComfyUI's own
  * snake_case fields (what its documentation and logs show); only the queue's positional arrays are
- * turned into named objects. Checked against `comfyui-protocol.md` §4 and the recordings in
+ * turned into named objects. The workflow and `/object_info` types are the progress model's
+ * (`progress/ComfyWorkflow.ts`). Checked against `comfyui-protocol.md` §4 and the recordings in
  * `fixtures/comfyui/` (ComfyUI 0.3.64). Types only.
  *
  * @module
  */
 import type { ComfyNodeId, ComfyNodeOutput } from '../protocol/ComfyMessage.js'
-
-/** A workflow in ComfyUI's API format: node id → `{class_type, inputs}`. */
-export type ComfyWorkflow = Readonly<
-  Record<
-    ComfyNodeId,
-    {
-      readonly class_type: string
-      readonly inputs: Readonly<Record<string, unknown>>
-      readonly _meta?: { readonly title?: string }
-    }
-  >
->
 
 /** One error of one input, as ComfyUI's validation reports it. */
 export interface ComfyValidationError {
@@ -135,21 +124,6 @@ export interface ComfySystemStats {
     readonly [key: string]: unknown
   }[]
 }
-
-/** `GET /object_info[/{class}]`: class name → node definition (loosely typed). */
-export type ComfyObjectInfo = Readonly<
-  Record<
-    string,
-    {
-      readonly input?: unknown
-      readonly output?: readonly unknown[]
-      readonly display_name?: string
-      readonly category?: string
-      readonly output_node?: boolean
-      readonly [key: string]: unknown
-    }
-  >
->
 
 /** `GET /features` (0.3.45+): the server's feature flags. */
 export interface ComfyServerFeatures {
