@@ -15,6 +15,16 @@ export type Frame =
     }
   | { readonly kind: 'binary'; readonly eventType: number; readonly bytes: Buffer }
 
+/** A text frame; `type` is `(invalid)` when the frame is not JSON (a corrupted frame). */
+function parseText(raw: string): Frame {
+  try {
+    const parsed = JSON.parse(raw) as { type: string; data: Record<string, unknown> }
+    return { kind: 'text', type: parsed.type, data: parsed.data, raw }
+  } catch {
+    return { kind: 'text', type: '(invalid)', data: {}, raw }
+  }
+}
+
 /** A connected test client. */
 export interface TestClient {
   readonly ws: WebSocket
@@ -49,11 +59,7 @@ export async function connect(
   ws.on('message', (data: Buffer, isBinary) => {
     const frame: Frame = isBinary
       ? { kind: 'binary', eventType: data.readUInt32BE(0), bytes: data }
-      : (() => {
-          const raw = data.toString('utf8')
-          const parsed = JSON.parse(raw) as { type: string; data: Record<string, unknown> }
-          return { kind: 'text' as const, type: parsed.type, data: parsed.data, raw }
-        })()
+      : parseText(data.toString('utf8'))
     frames.push(frame)
     for (const waiter of [...waiters]) {
       if (frames.length - 1 >= waiter.from && waiter.predicate(frame)) {
@@ -107,13 +113,23 @@ export async function postJson(
 ): Promise<{ status: number; body: unknown; text: string }> {
   const response = await fetch(url, { method: 'POST', body: JSON.stringify(body) })
   const text = await response.text()
-  return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown), text }
+  const json = response.headers.get('content-type')?.startsWith('application/json')
+  return { status: response.status, body: json ? (JSON.parse(text) as unknown) : text || undefined, text }
 }
 
 /** GETs JSON. */
 export async function getJson(url: string): Promise<unknown> {
   const response = await fetch(url)
   return response.json()
+}
+
+/** Polls `predicate` (yielding to I/O between tries) until it holds; rejects after `timeoutMs`. */
+export async function until(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 2))
+  }
 }
 
 /** Whether a frame is the end of `promptId` (`executing {node: null}`). */

@@ -11,8 +11,10 @@ import { deflateSync } from 'node:zlib'
 export interface PngImage {
   readonly width: number
   readonly height: number
-  /** Returns `[r, g, b]` (0–255) for pixel `(x, y)`. */
-  readonly pixel: (x: number, y: number) => readonly [number, number, number]
+  /** Returns `[r, g, b]` (0–255) for pixel `(x, y)`. Ignored when `rgb` is given. */
+  readonly pixel?: (x: number, y: number) => readonly [number, number, number]
+  /** The pixels as packed RGB bytes, row by row (`width * height * 3` bytes). */
+  readonly rgb?: Uint8Array
   /** `tEXt` chunks, as SaveImage writes `prompt` and `workflow`. */
   readonly text?: Readonly<Record<string, string>>
 }
@@ -26,8 +28,12 @@ export function encodePng(image: PngImage): Buffer {
   const raw = Buffer.alloc(stride * height)
   for (let y = 0; y < height; y++) {
     raw[y * stride] = 0 // filter: none
+    if (image.rgb) {
+      raw.set(image.rgb.subarray(y * width * 3, (y + 1) * width * 3), y * stride + 1)
+      continue
+    }
     for (let x = 0; x < width; x++) {
-      const [r, g, b] = image.pixel(x, y)
+      const [r, g, b] = image.pixel?.(x, y) ?? [0, 0, 0]
       const offset = y * stride + 1 + x * 3
       raw[offset] = r
       raw[offset + 1] = g
@@ -47,7 +53,7 @@ export function encodePng(image: PngImage): Buffer {
       ),
     )
   }
-  chunks.push(chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0)))
+  chunks.push(chunk('IDAT', deflateSync(raw, { level: 4 })), chunk('IEND', Buffer.alloc(0)))
   return Buffer.concat([SIGNATURE, ...chunks])
 }
 

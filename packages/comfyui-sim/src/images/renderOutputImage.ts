@@ -29,15 +29,18 @@ export function renderOutputImage(options: RenderOptions): Buffer {
   const seed = Math.abs(Math.trunc(options.seed)) >>> 0
   const from = [seed & 0xff, (seed >>> 8) & 0xff, (seed >>> 16) & 0xff] as const
   const to = [255 - from[1], 255 - from[2], 255 - from[0]] as const
-  return encodePng({
-    width,
-    height,
-    ...(options.text ? { text: options.text } : {}),
-    pixel: (x, y) => {
+  const rgb = Buffer.alloc(width * height * 3)
+  for (let y = 0; y < height; y++) {
+    const row = y * width * 3
+    for (let x = 0; x < width; x++) {
       const t = (x / width + y / height) / 2
-      return [mix(from[0], to[0], t), mix(from[1], to[1], t), mix(from[2], to[2], t)]
-    },
-  })
+      const offset = row + x * 3
+      rgb[offset] = mix(from[0], to[0], t)
+      rgb[offset + 1] = mix(from[1], to[1], t)
+      rgb[offset + 2] = mix(from[2], to[2], t)
+    }
+  }
+  return encodePng({ width, height, rgb, ...(options.text ? { text: options.text } : {}) })
 }
 
 function mix(a: number, b: number, t: number): number {
