@@ -6,7 +6,7 @@ import { isComfyProgressError } from '@comfy-progress/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createComfyUiSim, recordedTiming } from '../../src/index.js'
 import { loadWorkflow } from '../fixtures.js'
-import { closeAll, connect, getJson, postJson, startSim, until } from '../helpers.js'
+import { closeAll, connect, getJson, postJson, startSim } from '../helpers.js'
 
 afterEach(closeAll)
 
@@ -53,7 +53,7 @@ describe('speed', () => {
       const waits: number[] = []
       const sim = await startSim({
         speed,
-        clock: { now: Date.now, sleep: async (ms) => void waits.push(ms) },
+        clock: { now: Date.now, sleep: (ms) => Promise.resolve(void waits.push(ms)) },
       })
       const { prompt_id } = (
         await postJson(`${sim.url}/prompt`, { prompt: loadWorkflow('txt2img-basic.json') })
