@@ -99,7 +99,6 @@ export class ComfyClient {
       router: this.#router,
       timers: this.#timers,
       backoff: o.backoff ?? {},
-      signal: this.#lifetime.signal,
       log: this.#log,
       onError: reportError,
       isConnected: () => this.state === 'connected',

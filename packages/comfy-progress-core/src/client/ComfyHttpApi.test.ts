@@ -1,4 +1,7 @@
+import { getEventListeners } from 'node:events'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { until } from '../../test/integration/support/manualTimers.js'
+import { ComfyProgressError } from '../errors/ComfyProgressError.js'
 import { firstRecorded, recordedHttp } from '../../test/integration/support/recordedHttp.js'
 import { json, startServer, type TestServer } from '../../test/integration/support/servers.js'
 import { ComfyHttpApi } from './ComfyHttpApi.js'
@@ -279,6 +282,18 @@ describe('failures', () => {
     setTimeout(() => later.abort(new Error('user left')), 20)
     expect((await rejection(pending)).code).toBe('REQUEST_ABORTED')
     expect(server.requests.length).toBe(1) // the pre-aborted call never reached the server
+  })
+
+  it('aborts every request in flight with the API’s lifetime signal, through one listener only', async () => {
+    server.route('GET', '/queue', () => undefined)
+    const lifetime = new AbortController()
+    const scoped = new ComfyHttpApi({ baseUrl: server.baseUrl, signal: lifetime.signal })
+    const pending = Array.from({ length: 20 }, () => rejection(scoped.getQueue()))
+    await until(() => server.requests.length === 20)
+    expect(getEventListeners(lifetime.signal, 'abort')).toHaveLength(1) // not one per request
+    lifetime.abort(new ComfyProgressError('CLIENT_CLOSED'))
+    expect((await Promise.all(pending)).map((e) => e.code)).toEqual(Array(20).fill('CLIENT_CLOSED'))
+    expect((await rejection(scoped.getQueue())).code).toBe('CLIENT_CLOSED') // and every later one
   })
 
   it('reports a server that is not there as COMFY_UNREACHABLE', async () => {

@@ -4,7 +4,9 @@ import type { ComfyClientLogger } from './ComfyClientLogEntry.js'
 import { normalizeBaseUrl, queryString } from './comfyUrls.js'
 import { createLog } from './createLog.js'
 import type { AbortSignalLike, FetchLike } from './FetchLike.js'
+import type { AbortControllerLike } from '../internal/abortController.js'
 import {
+  abortError,
   type ComfyRequestOptions,
   type HttpContext,
   type HttpRequestSpec,
@@ -103,12 +105,22 @@ export class ComfyHttpApi {
         'comfy-progress: no fetch available; pass options.fetch.',
       )
     }
+    const inFlight = new Set<AbortControllerLike>()
+    const lifetime = options.signal
+    lifetime?.addEventListener(
+      'abort',
+      () => {
+        for (const controller of [...inFlight]) controller.abort(abortError(lifetime.reason))
+      },
+      { once: true },
+    )
     this.#context = {
       baseUrl: this.baseUrl,
       fetch: (url, init) => fetch(url, init),
       timeoutMs: options.timeoutMs ?? comfyHttpApiDefaults.timeoutMs,
       timers,
-      signal: options.signal,
+      signal: lifetime,
+      inFlight,
       log: createLog(options.logger, timers.now),
     }
   }

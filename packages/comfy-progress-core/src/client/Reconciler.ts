@@ -2,7 +2,6 @@ import { ComfyProgressError, toComfyProgressError } from '../errors/ComfyProgres
 import { type BackoffOptions, computeBackoffDelay } from '../retry/computeBackoffDelay.js'
 import { MIN_RETRY_DELAY_MS } from './ComfyConnection.js'
 import type { LogFunction } from './createLog.js'
-import type { AbortSignalLike } from './FetchLike.js'
 import type { PromptOutcome } from './PromptEvent.js'
 import type { PromptRouter } from './PromptRouter.js'
 import { type ReconcileApi, type ReconcileVerdict, reconcileFromHistory } from './reconcileFromHistory.js'
@@ -14,7 +13,6 @@ export interface ReconcilerOptions {
   readonly router: PromptRouter
   readonly timers: Timers
   readonly backoff: BackoffOptions
-  readonly signal: AbortSignalLike
   readonly log: LogFunction
   readonly onError: (error: ComfyProgressError) => void
   readonly isConnected: () => boolean
@@ -78,9 +76,9 @@ export class Reconciler {
       const promptIds = router.openAcceptedIds()
       if (promptIds.length === 0) router.release(null)
       else {
+        // No per-call signal: the client's API already aborts every request when the client closes.
         await reconcileFromHistory(this.#o.api, {
           promptIds,
-          signal: this.#o.signal,
           onQueue: (queue) => router.release(queue.running[0]?.promptId ?? null),
           onVerdict: (verdict) => this.#apply(verdict),
         })
@@ -131,7 +129,7 @@ export class Reconciler {
   ): Promise<void> {
     for (let attempt = 0; attempt < HISTORY_TRIES && !this.#stopped; attempt += 1) {
       try {
-        const entry = await this.#o.api.getHistory(promptId, { signal: this.#o.signal })
+        const entry = await this.#o.api.getHistory(promptId)
         if (entry !== null) {
           this.#o.router.end(promptId, { ...outcome, outputs: { ...outcome.outputs, ...entry.outputs } })
           return

@@ -21,8 +21,13 @@ export interface HttpContext {
   readonly fetch: FetchLike
   readonly timeoutMs: number
   readonly timers: Timers
-  /** Aborts every request (the client's lifetime). */
+  /** Aborts every request (the client's lifetime); checked before each request. */
   readonly signal?: AbortSignalLike | undefined
+  /**
+   * The requests in flight, so that the owner aborts them all with one listener on `signal` (a
+   * listener per request would pile up on a long-lived signal).
+   */
+  readonly inFlight: Set<AbortControllerLike>
   readonly log?: LogFunction
 }
 
@@ -57,15 +62,11 @@ export async function httpRequest(context: HttpContext, spec: HttpRequestSpec): 
   const timeoutMs = spec.timeoutMs ?? context.timeoutMs
   const controller = createAbortController()
   let timedOut = false
-  const onAbort = (source: AbortSignalLike) => () => controller.abort(abortError(source.reason))
-  const sources = [context.signal, spec.signal].filter((s): s is AbortSignalLike => s !== undefined)
-  for (const source of sources) if (source.aborted) throw abortError(source.reason)
-  const removers: (() => void)[] = []
-  for (const source of sources) {
-    const listener = onAbort(source)
-    source.addEventListener('abort', listener, { once: true })
-    removers.push(() => source.removeEventListener('abort', listener))
-  }
+  for (const source of [context.signal, spec.signal]) if (source?.aborted) throw abortError(source.reason)
+  const callerSignal = spec.signal
+  const onCallerAbort = callerSignal && (() => controller.abort(abortError(callerSignal.reason)))
+  if (callerSignal && onCallerAbort) callerSignal.addEventListener('abort', onCallerAbort, { once: true })
+  context.inFlight.add(controller)
   const timer = context.timers.setTimeout(() => {
     timedOut = true
     controller.abort(new ComfyProgressError('COMFY_TIMEOUT', undefined, { details: { ...where, timeoutMs } }))
@@ -108,11 +109,13 @@ export async function httpRequest(context: HttpContext, spec: HttpRequestSpec): 
     throw failure
   } finally {
     context.timers.clearTimeout(timer)
-    for (const remove of removers) remove()
+    context.inFlight.delete(controller)
+    if (callerSignal && onCallerAbort) callerSignal.removeEventListener('abort', onCallerAbort)
   }
 }
 
-function abortError(reason: unknown): ComfyProgressError {
+/** The error a request aborted by `reason` fails with: the reason itself if it is a ComfyProgressError. */
+export function abortError(reason: unknown): ComfyProgressError {
   return isComfyProgressError(reason)
     ? reason
     : new ComfyProgressError('REQUEST_ABORTED', undefined, { cause: reason })
