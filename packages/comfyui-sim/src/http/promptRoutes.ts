@@ -30,6 +30,8 @@ export async function postPrompt({ core, request, response }: RouteContext): Pro
         : core.queue.counter
     core.queue.counter++
   }
+  const replayed = core.replay?.answerPrompt('prompt_id' in body ? pyStr(body.prompt_id) : randomUUID())
+  if (replayed?.status === 400) return sendJson(response, 400, replayed.body)
   if (!('prompt' in body)) {
     const error = {
       type: 'no_prompt',
@@ -42,9 +44,7 @@ export async function postPrompt({ core, request, response }: RouteContext): Pro
   const prompt = body.prompt
   if (!isObject(prompt) || !Object.values(prompt).every(isObject))
     throw new TypeError('the prompt is not a graph')
-  const promptId = 'prompt_id' in body ? pyStr(body.prompt_id) : randomUUID()
-  const replayed = core.replay?.answerPrompt(promptId)
-  if (replayed?.status === 400) return sendJson(response, 400, replayed.body)
+  const promptId = replayed?.promptId ?? ('prompt_id' in body ? pyStr(body.prompt_id) : randomUUID())
 
   const targets = Array.isArray(body.partial_execution_targets)
     ? body.partial_execution_targets.map(String)

@@ -7,7 +7,7 @@ import { renderOutputImage } from '../images/renderOutputImage.js'
 import { isObject } from '../http/httpUtils.js'
 import type { QueueItem } from '../queue/PromptQueue.js'
 import { isFolder } from '../storage/FileStore.js'
-import type { RecordedPrompt } from './ReplaySession.js'
+import type { RecordedFrame, RecordedPrompt } from './ReplaySession.js'
 
 /**
  * Plays a recorded prompt's frames to the live client: the recorded ids become the live ones,
@@ -51,10 +51,11 @@ export class ReplayExecutor implements PromptExecutor {
     let currentNode: string | undefined
     let previous = this.recorded.frames[0]?.t ?? 0
 
-    for (const frame of this.recorded.frames) {
+    const frames = this.recorded.frames
+    for (const [index, frame] of frames.entries()) {
       await scheduler.sleep(Math.max(0, frame.t - previous) / this.context.speed())
       previous = frame.t
-      if (state.interrupted) {
+      if (state.interrupted && isInterruptCheck(frames, index)) {
         const node = currentNode ?? Object.keys(prompt)[0] ?? ''
         const data = {
           prompt_id: promptId,
@@ -153,6 +154,25 @@ export class ReplayExecutor implements PromptExecutor {
       this.context.files.set(file, renderOutputImage({ width: 512, height: 512, seed: index + 1 }))
     }
   }
+}
+
+/**
+ * Where ComfyUI checks the interrupt flag: at each progress update (before its `progress_state`)
+ * and before a node's function runs (right after its `executing`). An interrupt during a replay
+ * takes effect at the next such point, as on the real server.
+ */
+function isInterruptCheck(frames: readonly RecordedFrame[], index: number): boolean {
+  const frame = frames[index]!
+  const previous = frames[index - 1]
+  if (
+    previous?.kind === 'text' &&
+    previous.message.type === 'executing' &&
+    previous.message.data.node !== null
+  )
+    return true
+  if (frame.kind !== 'text' || frame.message.type !== 'progress_state') return false
+  const next = frames.slice(index + 1).find((f) => f.kind === 'text')
+  return next?.kind === 'text' && next.message.type === 'progress'
 }
 
 /** Deep copy with every string equal to `from` replaced by `to`. */

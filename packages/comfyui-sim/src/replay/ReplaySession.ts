@@ -38,7 +38,12 @@ export interface RecordedPrompt {
 /** The answer to a live `POST /prompt` in replay mode. */
 export type ReplayAnswer =
   | { readonly status: 400; readonly body: unknown }
-  | { readonly status: 200; readonly outputs: string[]; readonly recorded: RecordedPrompt }
+  | {
+      readonly status: 200
+      readonly outputs: string[]
+      readonly recorded: RecordedPrompt
+      readonly promptId: string
+    }
 
 /** The recorded exchanges, consumed in order. */
 export class ReplaySession {
@@ -57,8 +62,9 @@ export class ReplaySession {
   /** The next recorded answer, bound to the live prompt id; `undefined` once the recording is used up. */
   answerPrompt(livePromptId: string): ReplayAnswer | undefined {
     const answer = this.answers.shift()
-    if (answer?.status === 200) this.planned.set(livePromptId, answer.recorded)
-    return answer
+    if (answer?.status !== 200) return answer
+    this.planned.set(livePromptId, answer.recorded)
+    return { ...answer, promptId: livePromptId }
   }
 
   /** The recorded prompt a live prompt replays, if any (taken once). */
@@ -92,7 +98,7 @@ function extractAnswers(recording: Recording): ReplayAnswer[] {
       promptId,
       typeof request.client_id === 'string' ? request.client_id : undefined,
     )
-    answers.push({ status: 200, outputs, recorded: { promptId, outputs, frames, history } })
+    answers.push({ status: 200, outputs, recorded: { promptId, outputs, frames, history }, promptId })
   }
   return answers
 }

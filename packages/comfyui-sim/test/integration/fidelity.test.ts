@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ComfyUiSim } from '../../src/index.js'
 import { loadRecording } from '../fixtures.js'
 import { closeAll, postJson, startSim } from '../helpers.js'
-import { driveRecording, recordedFrames } from '../support/driveRecording.js'
-import { byPrompt, signature } from '../support/frameSignatures.js'
+import { driveRecording } from '../support/driveRecording.js'
+import { expectFramesLike } from '../support/expectFramesLike.js'
 
 interface Scenario {
   readonly file: string
@@ -54,37 +54,7 @@ describe.sequential('the simulator reproduces every recorded scenario', () => {
     const recording = loadRecording(file)
     const driven = await driveRecording(sim, recording)
     const rename = (id: string): string => driven.promptIds.get(id) ?? id
-
-    for (const [client, frames] of driven.frames) {
-      const recorded = recordedFrames(recording, client).map((entry) =>
-        entry.kind === 'text'
-          ? {
-              kind: 'text' as const,
-              ...(entry.data as { type: string; data: Record<string, unknown> }),
-              raw: '',
-            }
-          : {
-              kind: 'binary' as const,
-              eventType: entry.event_type,
-              bytes: Buffer.from(entry.b64 ?? '', 'base64'),
-            },
-      )
-      const expected = byPrompt(
-        recorded.map((frame) =>
-          frame.kind === 'binary' && frame.eventType === 4 ? { ...frame, eventType: 41 } : frame,
-        ),
-        rename,
-      )
-      const actual = byPrompt(
-        frames.map((f) => (f.kind === 'binary' && f.eventType === 4 ? { ...f, eventType: 41 } : f)),
-      )
-      expect(actual, `frames per prompt of client ${client}`).toEqual(expected)
-      const statuses = (list: typeof frames) =>
-        list.filter((f) => f.kind === 'text' && f.type === 'status').length
-      expect(statuses(frames), `status frames of client ${client}`).toBe(statuses(recorded))
-      if (ordered)
-        expect(frames.map(signature), `all frames of client ${client}`).toEqual(recorded.map(signature))
-    }
+    expectFramesLike(recording, driven, { ordered })
 
     for (const { recorded, status, body } of driven.exchanges) {
       const what = `${recorded.method} ${recorded.path}`
