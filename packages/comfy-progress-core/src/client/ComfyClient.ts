@@ -39,6 +39,7 @@ import type { WebSocketConstructorLike } from './WebSocketLike.js'
  *
  * const client = new ComfyClient({ baseUrl: 'http://127.0.0.1:8188' })
  * client.on('state', ({ state }) => console.log('ComfyUI:', state))
+ * await client.connect() // ComfyUI drops frames for a client whose socket is not open yet
  * const prompt = await client.submit(workflow, {
  *   listener: (event) => {
  *     if (event.type === 'message' && event.message.type === 'progress') console.log(event.message.data.value)

@@ -272,7 +272,31 @@ describe('liveness', () => {
   })
 })
 
+describe('events', () => {
+  it('on() returns an unsubscribe function', async () => {
+    const s = await server()
+    const h = harness(s.baseUrl)
+    const seen: string[] = []
+    const off = h.client.on('state', ({ state }) => seen.push(state))
+    await h.client.connect()
+    off()
+    off()
+    await h.client.close()
+    expect(seen).toEqual(['connecting', 'connected'])
+  })
+})
+
 describe('close', () => {
+  it('closes a socket still in its opening handshake without waiting for a timer', async () => {
+    const s = await server({ upgrade: () => 'hang' })
+    const h = harness(s.baseUrl)
+    void h.client.connect()
+    await until(() => s.upgrades.length === 1)
+    await h.client.close() // the manual clock never advances: this resolves from the socket's own close
+    expect(h.client.state).toBe('disconnected')
+    expect(h.clock.pendingCount()).toBe(0)
+  })
+
   it('leaves no timer and no socket behind, from any state, and is idempotent', async () => {
     const s = await server({ upgrade: () => 403 })
     const h = harness(s.baseUrl)
