@@ -96,6 +96,15 @@ export const errorCodes = {
   /** The task store or event bus could not be reached (e.g. Redis is down). Retry later. */
   STORE_UNAVAILABLE: 'The task store is unavailable; retry later.',
 
+  // ⑧ browser: @comfy-progress/webhook-manager (reuses TASK_NOT_FOUND, TASK_EXPIRED, INVALID_TASK_IDS, TASK_EVENT_INVALID)
+  /** The task was cancelled (removed from the queue or interrupted): the `onError` of a `cancelled` event. */
+  TASK_CANCELLED: 'The task was cancelled.',
+  /** The progress stream failed or closed; the manager reconnects with backoff. `details`: `{status}` (0: no HTTP answer). */
+  STREAM_INTERRUPTED: 'The progress stream was interrupted; reconnecting.',
+  /** No `EventSource` exists here (server-side rendering, an old runtime) and none was given in the options. */
+  EVENT_SOURCE_UNAVAILABLE:
+    'EventSource is not available here; subscribe in the browser or pass one in the options.',
+
   // recordings
   /** A recording (fixtures/comfyui format) has a malformed line. */
   RECORDING_INVALID: 'A recording line is malformed.',
