@@ -1,9 +1,11 @@
 import { defineConfig } from 'tsup'
 
+/** The library's entries; they must match the `exports` map (scripts/check-packages.mjs checks). */
 export const entry = { index: 'src/index.ts' }
 
 export default defineConfig({
-  entry,
+  // `cli` is not exported: bin/comfyui-sim.js imports dist/cli.js.
+  entry: { ...entry, cli: 'src/cli.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   tsconfig: 'tsconfig.build.json',

@@ -28,3 +28,7 @@ export type {
   CorruptFrameOptions,
   FailNodeOptions,
 } from './faults/Faults.js'
+
+// recording
+export { recordComfyUiRun, recordDefaults } from './record/recordComfyUiRun.js'
+export type { RecordOptions, RecordedRun } from './record/recordComfyUiRun.js'

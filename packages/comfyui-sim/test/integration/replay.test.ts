@@ -52,7 +52,9 @@ describe('replay mode', () => {
     await client.waitFor(isPromptEnd('live-1'))
     const start = client.frames.find((f) => f.kind === 'text' && f.type === 'execution_start')
     expect(start).toMatchObject({ data: { prompt_id: 'live-1' } })
-    expect((start as { data: { timestamp: number } }).data.timestamp).toBeGreaterThanOrEqual(before)
+    expect((start as unknown as { data: { timestamp: number } }).data.timestamp).toBeGreaterThanOrEqual(
+      before,
+    )
     expect(client.frames.some((f) => f.kind === 'text' && f.raw.includes('281235a4'))).toBe(false)
     const entry = await sim.whenFinished('live-1')
     expect(entry).toMatchObject({
