@@ -71,7 +71,8 @@ export interface ComfyClientOptions {
    */
   readonly breaker?: Omit<CircuitBreakerOptions, 'now'>
   /**
-   * Events kept per submitted prompt until its first follower arrives.
+   * Events kept per submitted prompt until its first follower arrives (the oldest frames are dropped
+   * first; of the preview images, only the latest is kept).
    * @default 256
    */
   readonly promptBufferSize?: number

@@ -21,11 +21,11 @@ function text(type: string, data: unknown): ComfyMessage {
   return parsed.message
 }
 
-function setup(options: { endOnTerminal?: boolean; now?: () => number } = {}) {
+function setup(options: { endOnTerminal?: boolean; now?: () => number; bufferSize?: number } = {}) {
   const terminals: { promptId: string; outcome: PromptOutcome; gap: boolean }[] = []
   const listenerErrors: ComfyProgressError[] = []
   const router: PromptRouter = new PromptRouter({
-    bufferSize: 8,
+    bufferSize: options.bufferSize ?? 8,
     unclaimedTtlMs: 1000,
     now: options.now ?? (() => 0),
     onTerminal: (promptId, outcome, gap) => {
@@ -167,6 +167,17 @@ describe('PromptRouter rules', () => {
       false,
     )
     expect(values).toEqual([15, 16, 17, 18, 19, 20, 'message', 'end']) // 8 = bufferSize
+  })
+
+  it('buffers only the latest preview image for a prompt nobody follows yet', () => {
+    const { router } = setup({ bufferSize: 256 })
+    void router.track(P, { gap: false })
+    for (const message of recordedMessages('01-txt2img-basic.jsonl')) router.route(message)
+    const types: string[] = []
+    router.follow(P, (e) => types.push(e.type === 'message' ? e.message.type : e.type), false)
+    expect(types.filter((t) => t === 'preview_image')).toHaveLength(1)
+    expect(types.filter((t) => t === 'progress')).toHaveLength(20)
+    expect(types.at(-1)).toBe('end')
   })
 
   it('keeps frames of an unknown prompt briefly, for a follow that comes just after', () => {

@@ -20,7 +20,8 @@ export interface PromptRouterOptions {
 
 const RECENTLY_ENDED = 512
 const MAX_HELD = 64
-const MAX_UNCLAIMED_ENDED = 256
+/** Prompts that ended before anyone followed them, kept (with their buffered events) for a late follow(). */
+const MAX_UNCLAIMED_ENDED = 32
 
 /**
  * Routes parsed frames to the prompts ({@link PromptStream}s) they belong to: by `data.prompt_id`;

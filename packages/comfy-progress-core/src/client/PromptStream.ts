@@ -11,8 +11,9 @@ export interface PromptStreamOptions {
 }
 
 /**
- * One tracked prompt: its followers, the events buffered until the first follower arrives, the
- * outputs of its `executed` frames, and whether it has ended. Emits `end` exactly once; a listener
+ * One tracked prompt: its followers, the events buffered until the first follower arrives (at most
+ * `bufferSize`, keeping only the latest preview image), the outputs of its `executed` frames, and
+ * whether it has ended. Emits `end` exactly once; a listener
  * that throws is reported and does not stop the others.
  */
 export class PromptStream {
@@ -76,6 +77,11 @@ export class PromptStream {
   emit(event: PromptEvent): void {
     const buffer = this.#buffer
     if (buffer !== null) {
+      // Previews are big (~100 KB each) and only the latest matters to a follower that arrives late.
+      if (event.type === 'message' && event.message.type === 'preview_image') {
+        const previous = buffer.findIndex((e) => e.type === 'message' && e.message.type === 'preview_image')
+        if (previous !== -1) buffer.splice(previous, 1)
+      }
       buffer.push(event)
       if (buffer.length > this.#options.bufferSize) {
         const oldestFrame = buffer.findIndex((e) => e.type === 'message')
