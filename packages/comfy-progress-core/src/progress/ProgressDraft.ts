@@ -9,7 +9,8 @@ import { type CurrentNode, PHASE_STEP_NAMES, type ProgressState } from './Progre
  * turned into the next state by {@link ProgressDraft.commit}. Internal to the reducer.
  */
 export class ProgressDraft {
-  private nodes: Map<ComfyNodeId, NodeProgress> | null = null
+  private nodes: (NodeProgress | null)[] | null = null
+  private otherNodes: Map<ComfyNodeId, NodeProgress> | null = null
   private work: number
   /** Work that became done without being seen done (cached nodes, finishes inferred from a later start). */
   private unobservedWork = 0
@@ -73,7 +74,10 @@ export class ProgressDraft {
       this.hasSnapshots = true
       this.changed = true
     }
-    for (const id in entries) {
+    // Object.keys, not for…in: node ids are integer-like keys, which for…in enumerates slowly.
+    const ids = Object.keys(entries)
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!
       const entry = entries[id]
       if (typeof entry !== 'object' || entry === null) continue
       const known = this.get(id)
@@ -99,63 +103,85 @@ export class ProgressDraft {
     return this.changed
   }
 
-  /** The next state: `base` with this draft's changes, the percentage, the pace and the ETA updated. */
-  commit(now: number, extra: Partial<ProgressState> = {}): ProgressState {
+  /**
+   * The next state: `base` with this draft's changes, the percentage, the pace and the ETA updated.
+   * Written out field by field, in `initialProgressState`'s order: one object shape for every state keeps
+   * this hot path (it runs on every frame) fast, where a spread would not.
+   */
+  commit(now: number, outputs: ProgressState['outputs'] = this.base.outputs): ProgressState {
     const base = this.base
     const total = base.plan.totalWeight
     const raw = total > 0 ? Math.floor((100 * this.work) / total + 1e-9) : 0
-    const percentage = Math.max(base.percentage, Math.min(99, raw))
     const observed = this.observing ? this.work - base.work - this.unobservedWork : 0
     const rate =
       observed > 1e-9 ? measureRate(base.rate, { work: observed, now }, base.rateOptions) : base.rate
     const current = this.currentNode
     const bar = current ? this.get(current.id) : undefined
-    const startedAt = extra.startedAt ?? base.startedAt
+    const hasBar = bar !== undefined && bar.max > 0
     return {
-      ...base,
+      promptId: base.promptId,
+      phase: base.phase,
+      plan: base.plan,
       nodes: this.nodes ?? base.nodes,
+      otherNodes: this.otherNodes ?? base.otherNodes,
       work: this.work,
-      percentage,
+      percentage: Math.max(base.percentage, Math.min(99, raw)),
       currentNode: current,
       currentStep: current ? current.step : PHASE_STEP_NAMES.starting,
-      currentValue: bar && bar.max > 0 ? bar.value : 0,
-      maxValue: bar && bar.max > 0 ? bar.max : 0,
-      rate,
+      currentValue: hasBar ? bar.value : 0,
+      maxValue: hasBar ? bar.max : 0,
       // No ETA before a progress bar has moved: the pace of loaders says little about the sampler's.
       eta: this.lastBarMax > 0 ? estimateEta(rate, total - this.work) : null,
-      elapsed: startedAt === null ? 0 : Math.max(0, Math.round((now - startedAt) / 100) / 10),
+      elapsed: elapsedSeconds(base.startedAt, now),
+      startedAt: base.startedAt,
       updatedAt: now,
+      outputs,
+      outcome: base.outcome,
+      rate,
+      rateOptions: base.rateOptions,
       hasSnapshots: this.hasSnapshots,
       lastBarMax: this.lastBarMax,
-      ...extra,
     }
   }
 
+  /** Whether the node has started, finished or was cached. */
+  has(id: ComfyNodeId): boolean {
+    return this.get(id) !== undefined
+  }
+
   private get(id: ComfyNodeId): NodeProgress | undefined {
-    return (this.nodes ?? this.base.nodes).get(id)
+    const planned = this.base.plan.nodes.get(id)
+    if (planned === undefined) return (this.otherNodes ?? this.base.otherNodes).get(id)
+    return (this.nodes ?? this.base.nodes)[planned.index] ?? undefined
   }
 
   private set(id: ComfyNodeId, next: NodeProgress, observed: boolean): void {
-    this.nodes ??= new Map(this.base.nodes)
-    const previousFraction = this.nodes.get(id)?.fraction ?? 0
-    this.nodes.set(id, next)
-    const gained = (next.fraction - previousFraction) * (this.base.plan.nodes.get(id)?.weight ?? 0)
-    this.work += gained
-    if (!observed) this.unobservedWork += gained
+    const planned = this.base.plan.nodes.get(id)
+    if (planned === undefined) {
+      // Outside the workflow: shown as the current bar, but it carries no weight.
+      this.otherNodes ??= new Map(this.base.otherNodes)
+      this.otherNodes.set(id, next)
+    } else {
+      this.nodes ??= this.base.nodes.slice()
+      const gained = (next.fraction - (this.nodes[planned.index]?.fraction ?? 0)) * planned.weight
+      this.nodes[planned.index] = next
+      this.work += gained
+      if (!observed) this.unobservedWork += gained
+    }
     this.changed = true
   }
 
-  /** Everything upstream of a node that starts has run or was cached: mark it done (unobserved). */
+  /**
+   * Everything upstream of a node that starts has run or was cached: mark it done (unobserved). The walk
+   * stops at nodes already done, whose own inputs were handled when they started (or were cached too).
+   */
   private markInputsDone(id: ComfyNodeId): void {
-    const plan = this.base.plan.nodes
-    const pending = [...(plan.get(id)?.inputs ?? [])]
-    const seen = new Set<ComfyNodeId>()
-    while (pending.length > 0) {
-      const input = pending.pop()!
-      if (seen.has(input)) continue
-      seen.add(input)
+    const inputs = this.base.plan.nodes.get(id)?.inputs
+    if (inputs === undefined) return
+    for (const input of inputs) {
+      if (this.get(input)?.done === true) continue
       this.markDone(input, false)
-      for (const upstream of plan.get(input)?.inputs ?? []) pending.push(upstream)
+      this.markInputsDone(input)
     }
   }
 
@@ -170,4 +196,9 @@ export class ProgressDraft {
     }
     this.changed = true
   }
+}
+
+/** Seconds from `startedAt` to `now`, to a tenth; 0 before the start. */
+export function elapsedSeconds(startedAt: number | null, now: number): number {
+  return startedAt === null ? 0 : Math.max(0, Math.round((now - startedAt) / 100) / 10)
 }

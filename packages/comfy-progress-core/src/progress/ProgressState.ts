@@ -54,8 +54,13 @@ export interface ProgressState {
   readonly phase: ProgressPhase
   /** The workflow's nodes, weights and step names; shared by every state of the prompt. */
   readonly plan: ProgressPlan
-  /** Nodes that started, finished or were cached, by unique id. */
-  readonly nodes: ReadonlyMap<ComfyNodeId, NodeProgress>
+  /**
+   * The progress of each workflow node, at its `plan.nodes.get(id).index`; `null` until it starts or is
+   * cached. (An array, not a map: it is copied on every change, and arrays copy fastest.)
+   */
+  readonly nodes: readonly (NodeProgress | null)[]
+  /** Nodes outside the workflow that reported progress (server-side expansions such as `5.0.0.3`), by id. */
+  readonly otherNodes: ReadonlyMap<ComfyNodeId, NodeProgress>
   /** Work done, in sampler steps (see `plan.totalWeight`). */
   readonly work: number
   /** Whole-prompt completion, an integer 0–100: weighted by expected work, never decreasing, 99 at most until success. */
@@ -149,7 +154,8 @@ export function initialProgressState(options: InitialProgressStateOptions): Prog
     promptId: options.promptId ?? null,
     phase: 'queued',
     plan,
-    nodes: new Map(),
+    nodes: new Array<NodeProgress | null>(plan.nodes.size).fill(null),
+    otherNodes: new Map(),
     work: 0,
     percentage: 0,
     currentNode: null,

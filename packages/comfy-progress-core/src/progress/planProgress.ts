@@ -7,6 +7,8 @@ import { NODE_STEP_NAMES } from './nodeStepNames.js'
 /** One workflow node as the progress model sees it. */
 export interface PlannedNode {
   readonly id: ComfyNodeId
+  /** Position in the workflow: where `ProgressState.nodes` keeps this node's progress. */
+  readonly index: number
   readonly classType: string
   /** What the banner says while it runs (see `describeNode`). */
   readonly step: string
@@ -83,6 +85,7 @@ export function planProgress(workflow: ComfyWorkflow, options: PlanProgressOptio
     const title = typeof node._meta?.title === 'string' ? node._meta.title : null
     nodes.set(id, {
       id,
+      index: nodes.size,
       classType,
       step: describeNode(classType, { title, objectInfo, stepNames }),
       weight,

@@ -6,7 +6,7 @@ import type {
   ComfyNodeOutput,
 } from '../protocol/ComfyMessage.js'
 import { measureRate } from './estimateEta.js'
-import { ProgressDraft } from './ProgressDraft.js'
+import { elapsedSeconds, ProgressDraft } from './ProgressDraft.js'
 import { PHASE_STEP_NAMES, type ProgressOutputs, type ProgressState } from './ProgressState.js'
 
 /**
@@ -69,6 +69,8 @@ export function reduceProgress(state: ProgressState, message: ComfyMessage, now:
       const node = message.data.node
       if (node === null) return endOfPrompt(state, promptId, time)
       if (typeof node !== 'string') return state
+      // Fast path: the running node announced again (progress_state announced it first).
+      if (state.currentNode?.id === node && state.promptId !== null) return state
       const draft = draftFor(state, promptId, time)
       const displayId = message.data.display_node
       draft.startNode(node, typeof displayId === 'string' ? displayId : node)
@@ -78,6 +80,8 @@ export function reduceProgress(state: ProgressState, message: ComfyMessage, now:
       const { value, max } = message.data
       const id = typeof message.data.node === 'string' ? message.data.node : state.currentNode?.id
       if (id === undefined || !Number.isFinite(value) || !Number.isFinite(max) || max <= 0) return state
+      // Fast path: the step progress_state reported just before (modern servers send both).
+      if (id === state.currentNode?.id && value === state.currentValue && max === state.maxValue) return state
       const draft = draftFor(state, promptId, time)
       draft.advanceBar(id, value, max)
       return commit(state, draft, time)
@@ -93,11 +97,9 @@ export function reduceProgress(state: ProgressState, message: ComfyMessage, now:
       const node = message.data.node
       if (typeof node !== 'string') return state
       const draft = draftFor(state, promptId, time)
-      draft.markDone(node, state.nodes.has(node))
+      draft.markDone(node, draft.has(node))
       const output = message.data.output
-      return draft.commit(time, {
-        outputs: { ...state.outputs, [node]: typeof output === 'object' ? output : null },
-      })
+      return draft.commit(time, { ...state.outputs, [node]: typeof output === 'object' ? output : null })
     }
     case 'execution_success':
       return succeed(state, promptId, time)
@@ -121,26 +123,21 @@ function promptIdOf(message: ComfyMessage): string | undefined {
   return typeof promptId === 'string' ? promptId : undefined
 }
 
-/** The fields that change when a queued prompt starts running (none if it already runs). */
-function startFields(
-  state: ProgressState,
-  promptId: string | undefined,
-  now: number,
-): Partial<ProgressState> {
-  if (state.phase !== 'queued') return state.promptId === null && promptId ? { promptId } : {}
+/** `state` running: a queued prompt starts (its pace clock too); a running one may learn its prompt id. */
+function begin(state: ProgressState, promptId: string | undefined, now: number): ProgressState {
+  if (state.phase !== 'queued') {
+    return state.promptId === null && promptId !== undefined ? { ...state, promptId, updatedAt: now } : state
+  }
   return {
+    ...state,
     phase: 'running',
     promptId: state.promptId ?? promptId ?? null,
     startedAt: now,
+    updatedAt: now,
     currentStep: PHASE_STEP_NAMES.starting,
-    // Start the pace clock: work seen from here on has a start time.
+    // Work seen from here on has a start time.
     rate: measureRate(state.rate, { work: 0, now }, state.rateOptions),
   }
-}
-
-function begin(state: ProgressState, promptId: string | undefined, now: number): ProgressState {
-  const changes = startFields(state, promptId, now)
-  return Object.keys(changes).length === 0 ? state : { ...state, ...changes, updatedAt: now }
 }
 
 /**
@@ -175,7 +172,7 @@ function succeed(state: ProgressState, promptId: string | undefined, now: number
     currentValue: started.lastBarMax,
     maxValue: started.lastBarMax,
     eta: 0,
-    elapsed: elapsedAt(started, now),
+    elapsed: elapsedSeconds(started.startedAt, now),
     updatedAt: now,
     outcome: { status: 'success', outputs: started.outputs, images: imagesOf(started.outputs) },
   }
@@ -189,7 +186,7 @@ function fail(state: ProgressState, message: ComfyExecutionErrorMessage, now: nu
     phase: 'error',
     currentStep: PHASE_STEP_NAMES.error,
     eta: null,
-    elapsed: elapsedAt(started, now),
+    elapsed: elapsedSeconds(started.startedAt, now),
     updatedAt: now,
     outcome: {
       status: 'error',
@@ -215,7 +212,7 @@ function interrupt(
     phase: 'interrupted',
     currentStep: PHASE_STEP_NAMES.interrupted,
     eta: null,
-    elapsed: elapsedAt(started, now),
+    elapsed: elapsedSeconds(started.startedAt, now),
     updatedAt: now,
     outcome: {
       status: 'interrupted',
@@ -223,10 +220,6 @@ function interrupt(
       nodeType: typeof data.node_type === 'string' ? data.node_type : null,
     },
   }
-}
-
-function elapsedAt(state: ProgressState, now: number): number {
-  return state.startedAt === null ? 0 : Math.max(0, Math.round((now - state.startedAt) / 100) / 10)
 }
 
 /** Every image ref of every output, in order; entries without a file name are skipped. */
