@@ -26,6 +26,7 @@ import { FileStore } from './storage/FileStore.js'
 import { loadCoreObjectInfo } from './validation/ObjectInfo.js'
 import { fileValidators } from './validation/fileValidators.js'
 import { WsHub } from './ws/WsHub.js'
+import { checkOptions, checkSpeed } from './checkOptions.js'
 
 /**
  * Starts a ComfyUI stand-in on loopback: ComfyUI 0.3.64's HTTP API and WebSocket protocol, a real
@@ -214,53 +215,4 @@ async function loadRecording(recording: ComfyUiSimOptions['recording']): Promise
     )
   }
   return parseRecording(text)
-}
-
-function checkOptions(options: ComfyUiSimOptions): void {
-  const invalid = (option: string, problem: string): ComfyProgressError =>
-    new ComfyProgressError(
-      'SIM_OPTIONS_INVALID',
-      `comfy-progress: simulator option \`${option}\` ${problem}.`,
-      {
-        details: { option },
-      },
-    )
-  if (typeof options !== 'object' || options === null) throw invalid('options', 'must be an object')
-  if (options.speed !== undefined) checkSpeed(options.speed)
-  const port = options.port
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-    throw invalid('port', 'must be an integer from 0 to 65535')
-  }
-  if (options.host !== undefined && (typeof options.host !== 'string' || options.host === '')) {
-    throw invalid('host', 'must be a non-empty string')
-  }
-  const size = options.maxUploadSize
-  if (size !== undefined && (!Number.isFinite(size) || size <= 0))
-    throw invalid('maxUploadSize', 'must be a positive number')
-  if (
-    options.objectInfo !== undefined &&
-    (typeof options.objectInfo !== 'object' || options.objectInfo === null)
-  ) {
-    throw invalid('objectInfo', 'must be an object_info answer')
-  }
-  const recording = options.recording
-  if (
-    recording !== undefined &&
-    typeof recording !== 'string' &&
-    (typeof recording !== 'object' || !Array.isArray(recording?.entries))
-  ) {
-    throw invalid('recording', 'must be a file path or a parsed recording')
-  }
-}
-
-function checkSpeed(speed: unknown): void {
-  if (typeof speed !== 'number' || !Number.isFinite(speed) || speed <= 0) {
-    throw new ComfyProgressError(
-      'SIM_OPTIONS_INVALID',
-      'comfy-progress: simulator option `speed` must be a positive number.',
-      {
-        details: { option: 'speed' },
-      },
-    )
-  }
 }

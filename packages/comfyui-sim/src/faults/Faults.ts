@@ -13,7 +13,12 @@ export interface FaultTarget {
 }
 
 /** Options of {@link Faults.dropSocketAt}. */
-export interface DropSocketOptions extends FaultTarget {
+export interface DropSocketOptions {
+  /**
+   * The `clientId` whose socket(s) to drop.
+   * @default the running prompt's submitter (every socket if the prompt has no `client_id`)
+   */
+  readonly clientId?: string
   /** The sampler step (`progress.value`) after whose frames the socket is dropped. */
   readonly step: number
   /** Only when this node reports the step. @default any node */
@@ -77,7 +82,18 @@ interface Counted<T> {
   left: number
 }
 
-/** The armed faults. Every method returns `this` so calls can be chained. */
+/**
+ * The armed faults of one simulator (`sim.faults`). Each fault fires on the next matching event and
+ * then disarms (or after `count` events); `clear()` disarms all. Every method returns `this`.
+ *
+ * @example
+ * ```ts
+ * sim.faults
+ *   .dropSocketAt({ step: 5 }) // the submitter's socket dies after sampler step 5
+ *   .refuseConnections({ durationMs: 1000 }) // reconnects get 503 for a second
+ *   .failHttp({ route: '/history', count: 2 }) // reconciliation hits two 500s
+ * ```
+ */
 export class Faults {
   private drops: Counted<DropSocketOptions>[] = []
   private refusal: (Counted<RefuseConnectionsOptions> & { until: number }) | undefined

@@ -1,10 +1,6 @@
 import type { ApiPrompt, ComfyErrorItem, ComfyNodeErrors } from './ApiPrompt.js'
-import {
-  type NodeVerdict,
-  PythonException,
-  type ValidationContext,
-  validateInputs,
-} from './validateInputs.js'
+import { PythonException } from './PythonException.js'
+import { type NodeVerdict, type ValidationContext, validateInputs } from './validateInputs.js'
 
 /**
  * A port of ComfyUI 0.3.64's `validate_prompt`: finds the output nodes, validates each with its
