@@ -11,6 +11,7 @@ import { type CancelResult, cancelPrompt } from './cancelPrompt.js'
 import {
   type ComfyClientOptions,
   comfyClientDefaults,
+  resolveNumericOptions,
   type SubmitOptions,
   type SubmittedPrompt,
 } from './ComfyClientOptions.js'
@@ -70,7 +71,7 @@ export class ComfyClient {
 
   /** Throws `CLIENT_INVALID_OPTIONS` for a bad `baseUrl` or a missing WebSocket/fetch. Does not connect yet. */
   constructor(options: ComfyClientOptions) {
-    const o = { ...comfyClientDefaults, ...options }
+    const o = { ...options, ...resolveNumericOptions(options) }
     this.#timers = o.timers ?? globalTimers
     this.#log = createLog(o.logger, this.#timers.now)
     this.clientId = o.clientId ?? createClientId()
@@ -116,7 +117,10 @@ export class ComfyClient {
       pingIntervalMs: o.pingIntervalMs,
       pongTimeoutMs: o.pongTimeoutMs,
       probe: async (timeoutMs) => void (await this.api.getQueueRemaining({ timeoutMs })),
-      handshake: JSON.stringify({ type: 'feature_flags', data: o.featureFlags }),
+      handshake: JSON.stringify({
+        type: 'feature_flags',
+        data: o.featureFlags ?? comfyClientDefaults.featureFlags,
+      }),
       log: this.#log,
       onFrame: (data) => this.#onFrame(data),
       onOpen: () => this.#onOpen(),

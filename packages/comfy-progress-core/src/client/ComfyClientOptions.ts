@@ -1,3 +1,4 @@
+import { ComfyProgressError } from '../errors/ComfyProgressError.js'
 import type { BackoffOptions } from '../retry/computeBackoffDelay.js'
 import type { CircuitBreakerOptions } from './circuitBreaker.js'
 import type { ComfyClientLogger } from './ComfyClientLogEntry.js'
@@ -111,6 +112,34 @@ export const comfyClientDefaults = Object.freeze({
   unclaimedFrameTtlMs: 5_000,
   featureFlags: Object.freeze({ supports_preview_metadata: true }),
 })
+
+type NumericOption = Exclude<
+  {
+    [K in keyof typeof comfyClientDefaults]: (typeof comfyClientDefaults)[K] extends number ? K : never
+  }[keyof typeof comfyClientDefaults],
+  undefined
+>
+
+/**
+ * The numeric options with their defaults filled in (an explicit `undefined` counts as unset). Throws
+ * `CLIENT_INVALID_OPTIONS` for a value that is not a finite number ≥ 0.
+ */
+export function resolveNumericOptions(options: ComfyClientOptions): Record<NumericOption, number> {
+  const resolved = {} as Record<NumericOption, number>
+  for (const [key, fallback] of Object.entries(comfyClientDefaults)) {
+    if (typeof fallback !== 'number') continue
+    const value = (options as unknown as Record<string, unknown>)[key] ?? fallback
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new ComfyProgressError(
+        'CLIENT_INVALID_OPTIONS',
+        `comfy-progress: options.${key} must be a finite number of ms (or items) ≥ 0; got ${JSON.stringify(value) ?? typeof value}.`,
+        { details: { option: key } },
+      )
+    }
+    resolved[key as NumericOption] = value
+  }
+  return resolved
+}
 
 /** Options of {@link ComfyClient.submit}. */
 export interface SubmitOptions extends Omit<SubmitPromptOptions, 'clientId' | 'promptId'> {
