@@ -11,6 +11,7 @@ import { type CancelResult, cancelPrompt } from './cancelPrompt.js'
 import {
   type ComfyClientOptions,
   comfyClientDefaults,
+  invalidOption,
   resolveNumericOptions,
   type SubmitOptions,
   type SubmittedPrompt,
@@ -76,9 +77,9 @@ export class ComfyClient {
     this.#log = createLog(o.logger, this.#timers.now)
     this.clientId = o.clientId ?? createClientId()
     if (typeof this.clientId !== 'string' || this.clientId === '')
-      throw invalid('clientId', 'a non-empty string')
+      throw invalidOption('clientId', 'a non-empty string')
     const WebSocket = o.WebSocket ?? (isomorphicWebSocket as WebSocketConstructorLike | undefined)
-    if (typeof WebSocket !== 'function') throw invalid('WebSocket', 'a WebSocket constructor')
+    if (typeof WebSocket !== 'function') throw invalidOption('WebSocket', 'a WebSocket constructor')
     this.api = new ComfyHttpApi({
       baseUrl: o.baseUrl,
       timeoutMs: o.requestTimeoutMs,
@@ -182,7 +183,7 @@ export class ComfyClient {
   async submit(workflow: ComfyWorkflow, options: SubmitOptions = {}): Promise<SubmittedPrompt> {
     if (this.#closed) throw new ComfyProgressError('CLIENT_CLOSED')
     const promptId = options.promptId ?? createPromptId()
-    if (typeof promptId !== 'string' || promptId === '') throw invalid('promptId', 'a non-empty string')
+    if (typeof promptId !== 'string' || promptId === '') throw invalidOption('promptId', 'a non-empty string')
     this.#connection.start()
     const { listener, ...post } = options
     const done = this.#router.track(promptId, {
@@ -285,16 +286,6 @@ export class ComfyClient {
     const promptId = this.#router.route(message)
     this.#log?.({ type: 'frame', direction: 'in', messageType: message.type, promptId, size: sizeOf(data) })
   }
-}
-
-function invalid(option: string, expected: string): ComfyProgressError {
-  return new ComfyProgressError(
-    'CLIENT_INVALID_OPTIONS',
-    `comfy-progress: options.${option} must be ${expected}.`,
-    {
-      details: { option },
-    },
-  )
 }
 
 function sizeOf(data: unknown): number {

@@ -130,15 +130,22 @@ export function resolveNumericOptions(options: ComfyClientOptions): Record<Numer
     if (typeof fallback !== 'number') continue
     const value = (options as unknown as Record<string, unknown>)[key] ?? fallback
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new ComfyProgressError(
-        'CLIENT_INVALID_OPTIONS',
-        `comfy-progress: options.${key} must be a finite number of ms (or items) ≥ 0; got ${JSON.stringify(value) ?? typeof value}.`,
-        { details: { option: key } },
-      )
+      throw invalidOption(key, `a finite number ≥ 0 (got ${JSON.stringify(value) ?? typeof value})`)
     }
     resolved[key as NumericOption] = value
   }
   return resolved
+}
+
+/** The `CLIENT_INVALID_OPTIONS` error for `options.<option>`, saying what was expected. */
+export function invalidOption(option: string, expected: string): ComfyProgressError {
+  return new ComfyProgressError(
+    'CLIENT_INVALID_OPTIONS',
+    `comfy-progress: options.${option} must be ${expected}.`,
+    {
+      details: { option },
+    },
+  )
 }
 
 /** Options of {@link ComfyClient.submit}. */
