@@ -10,11 +10,27 @@
  */
 
 // ⑤ tasks
+export { TaskManager } from './tasks/TaskManager.js'
+export type {
+  TaskManagerOptions,
+  TaskComfyClient,
+  CreateTaskRequest,
+  CancelAction,
+  TaskManagerHealth,
+} from './tasks/TaskManagerOptions.js'
 export { createTaskId, isTaskId } from './tasks/createTaskId.js'
 export { isTerminalEvent } from './tasks/isTerminalEvent.js'
+export { describeSubmitFailure } from './tasks/describeSubmitFailure.js'
 
 // ⑥ store and bus: interfaces and memory implementations
-export type { TaskStore, TaskRecord, TaskMetadata, StoredTaskEvent, NewTask } from './store/TaskStore.js'
+export type {
+  TaskStore,
+  TaskRecord,
+  TaskMetadata,
+  StoredTaskEvent,
+  NewTask,
+  TaskPreviewImage,
+} from './store/TaskStore.js'
 export { MemoryTaskStore, memoryTaskStoreDefaults, DEFAULT_TASK_TTL_MS } from './store/MemoryTaskStore.js'
 export type { MemoryTaskStoreOptions } from './store/MemoryTaskStore.js'
 export type { EventBus, TaskEventListener, Unsubscribe } from './store/EventBus.js'
@@ -32,8 +48,25 @@ export type { SseStreamOptions, SseEndReason, SseTimers } from './sse/SseStream.
 export { SubscriberLimiter, subscriberLimiterDefaults } from './sse/SubscriberLimiter.js'
 export type { SubscriberLimiterOptions } from './sse/SubscriberLimiter.js'
 export { createSseRequestHandler, sseHandlerDefaults } from './sse/createSseRequestHandler.js'
-export type { SseHandlerOptions } from './sse/createSseRequestHandler.js'
+export type { SseHandlerOptions, TaskSource } from './sse/createSseRequestHandler.js'
 export type { SseStreamEndInfo } from './sse/handleSseRequest.js'
+
+// routes, framework-neutral (the adapters wrap each of these)
+export { createRequestHandler } from './routes/createRequestHandler.js'
+export type { RequestHandlerOptions } from './routes/createRequestHandler.js'
+export {
+  createGenerateRequestHandler,
+  createStatusRequestHandler,
+  createCancelRequestHandler,
+  createPreviewRequestHandler,
+  createImageRequestHandler,
+  createHealthRequestHandler,
+  generateHandlerDefaults,
+} from './routes/createRouteHandlers.js'
+export type { GenerateHandlerOptions, TaskRouteOptions } from './routes/createRouteHandlers.js'
+export { parseGenerateBody, checkWorkflow, generateBodyLimits } from './generate/parseGenerateBody.js'
+export { createImageSigner } from './images/createImageSigner.js'
+export type { ImageRef, ImageSigner } from './images/createImageSigner.js'
 
 // HTTP: the neutral shapes adapters translate, and the one error → status map
 export type {
@@ -47,3 +80,6 @@ export type {
 } from './http/NeutralHttp.js'
 export { statusForError, errorStatuses } from './http/statusForError.js'
 export { errorResponse } from './http/errorResponse.js'
+export { jsonResponse, JSON_HEADERS } from './http/jsonResponse.js'
+export { readJsonBody } from './http/readJsonBody.js'
+export { withErrorResponses } from './http/withErrorResponses.js'

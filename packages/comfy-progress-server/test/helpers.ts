@@ -15,6 +15,7 @@ import {
   type ServerHttp2Session,
 } from 'node:http2'
 import type { AddressInfo } from 'node:net'
+import { Readable } from 'node:stream'
 import type { TaskEvent } from '@comfy-progress/core'
 
 // ---------------------------------------------------------------------------------------------------
@@ -91,7 +92,7 @@ export type NodeHandler = (
 /** A minimal fetch: enough for the `eventsource` package and for the tests' own requests. */
 export type TestFetch = (
   url: string | URL,
-  init?: { method?: string; headers?: Record<string, string>; signal?: AbortSignal },
+  init?: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal },
 ) => Promise<Response>
 
 /** The two transports every adapter is tested over. */
@@ -192,7 +193,7 @@ async function http2Fetch(
     ':path': url.pathname + url.search,
     ...init.headers,
   })
-  stream.end()
+  stream.end(init.body)
   // Aborting before the response cancels the pending stream with an error; the close below reports it.
   stream.on('error', () => undefined)
   const abort = () => session.destroy()
@@ -256,10 +257,14 @@ export function bridgeFetchHandler(handler: (request: Request) => Promise<Respon
       for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item)
     }
     const host = req.headers.host ?? req.headers[':authority'] ?? 'localhost'
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
     const request = new Request(`http://${String(host)}${req.url}`, {
       method: req.method,
       headers,
       signal: controller.signal,
+      ...(hasBody
+        ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' }
+        : {}),
     })
     const response = await handler(request)
     const target = res as ServerResponse
@@ -322,4 +327,16 @@ export function parseSseText(text: string): ParsedSse[] {
     if (data.length > 0) fields.data = data.join('\n')
     return fields
   })
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Recorded workflows
+
+/** A workflow submitted in the recordings, from `fixtures/comfyui/workflows/` (e.g. `'txt2img-basic.json'`). */
+export function loadWorkflow(
+  name: string,
+): Record<string, { class_type: string; inputs: Record<string, unknown> }> {
+  return JSON.parse(
+    readFileSync(new URL(`../../../fixtures/comfyui/workflows/${name}`, import.meta.url), 'utf8'),
+  ) as ReturnType<typeof loadWorkflow>
 }

@@ -95,6 +95,14 @@ export const errorCodes = {
   METHOD_NOT_ALLOWED: 'This route does not accept this HTTP method.',
   /** The task store or event bus could not be reached (e.g. Redis is down). Retry later. */
   STORE_UNAVAILABLE: 'The task store is unavailable; retry later.',
+  /** No image at this URL: unknown file, or a signature that does not match. */
+  IMAGE_NOT_FOUND: 'No image at this URL.',
+  /** The task has no live preview: it has not started sampling, it finished, or previews are off. */
+  PREVIEW_NOT_AVAILABLE: 'The task has no live preview right now.',
+  /** The TaskManager was closed; it accepts no new tasks. */
+  TASK_MANAGER_CLOSED: 'The task manager is closed.',
+  /** An unexpected failure inside the server (a bug); the server logs it, clients get no details. */
+  INTERNAL_ERROR: 'An unexpected error happened on the server.',
 
   // ⑧ browser: @comfy-progress/webhook-manager (reuses TASK_NOT_FOUND, TASK_EXPIRED, INVALID_TASK_IDS, TASK_EVENT_INVALID)
   /** The task was cancelled (removed from the queue or interrupted): the `onError` of a `cancelled` event. */

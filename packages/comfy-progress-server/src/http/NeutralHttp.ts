@@ -23,14 +23,21 @@ export interface NeutralRequest {
   readonly signal: AbortSignal
   /** The HTTP major version (1 or 2) when the adapter knows it; some headers depend on it. */
   readonly httpVersion?: number
+  /**
+   * Reads the raw body. Rejects with `BODY_TOO_LARGE` as soon as it passes `maxBytes` (or when
+   * `Content-Length` says it will).
+   */
+  readBody(maxBytes: number): Promise<Uint8Array>
+  /** A body a framework already parsed (Express's `req.body` after `express.json()`), used instead of `readBody`. */
+  readonly parsedBody?: unknown
 }
 
-/** A complete response with a body (JSON errors, JSON answers). */
+/** A complete response with a body (JSON answers and errors, images). */
 export interface NeutralBodyResponse {
   readonly kind: 'body'
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
-  readonly body: string
+  readonly body: string | Uint8Array
 }
 
 /** A response without a body (204). */

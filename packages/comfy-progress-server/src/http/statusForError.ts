@@ -23,8 +23,20 @@ export const errorStatuses = Object.freeze({
   BODY_TOO_LARGE: 413,
   TOO_MANY_TASKS: 429,
   TOO_MANY_SUBSCRIBERS: 429,
+  IMAGE_NOT_FOUND: 404,
+  PREVIEW_NOT_AVAILABLE: 404,
   SSE_CONSUMER_TOO_SLOW: 503,
   STORE_UNAVAILABLE: 503,
+  TASK_MANAGER_CLOSED: 503,
+  INTERNAL_ERROR: 500,
+  // ComfyUI behind the routes (the image proxy, cancel): unavailable, or answering nonsense.
+  COMFY_UNREACHABLE: 503,
+  COMFY_TIMEOUT: 503,
+  COMFY_CIRCUIT_OPEN: 503,
+  COMFY_CONNECTION_FAILED: 503,
+  CLIENT_CLOSED: 503,
+  COMFY_HTTP_ERROR: 502,
+  COMFY_BAD_RESPONSE: 502,
 } satisfies Partial<Record<ComfyProgressErrorCode, number>>)
 
 /**

@@ -12,12 +12,19 @@ export const sseHandlerDefaults = Object.freeze({
   ...sseStreamDefaults,
 })
 
+/** Where the SSE routes read tasks and live events: a `TaskManager`, or a store and bus pair. */
+export interface TaskSource {
+  readonly store: TaskStore
+  readonly bus: EventBus
+}
+
 /** Options of the SSE route handler (`createSseHandler` in every adapter). */
 export interface SseHandlerOptions {
-  /** Where tasks and their events are read. */
-  readonly store: TaskStore
-  /** Where live events arrive. */
-  readonly bus: EventBus
+  /**
+   * Where tasks and live events come from: the `TaskManager`, or `{store, bus}` on an instance that
+   * only serves streams.
+   */
+  readonly tasks: TaskSource
   /**
    * Cap on the tasks one `GET /progress?tasks=…` stream may follow (`TOO_MANY_TASK_IDS` beyond).
    * @default 20
@@ -68,15 +75,15 @@ export interface SseHandlerOptions {
  *
  * @example
  * ```ts
- * const handle = createSseRequestHandler({ store, bus })
+ * const handle = createSseRequestHandler({ tasks })
  * const response = await handle({ method: 'GET', url: '/progress/' + taskId, headers, signal })
  * ```
  */
 export function createSseRequestHandler(options: SseHandlerOptions): NeutralHandler {
   const limiter = new SubscriberLimiter(options)
   const context = {
-    store: options.store,
-    bus: options.bus,
+    store: options.tasks.store,
+    bus: options.tasks.bus,
     limiter,
     maxTasksPerStream: options.maxTasksPerStream ?? sseHandlerDefaults.maxTasksPerStream,
     streamOptions: {

@@ -3,7 +3,14 @@ import { ComfyProgressError, type TaskEvent } from '@comfy-progress/core'
 import { withDefaults } from '../internal/withDefaults.js'
 import { isTaskId } from '../tasks/createTaskId.js'
 import { isTerminalEvent } from '../tasks/isTerminalEvent.js'
-import type { NewTask, StoredTaskEvent, TaskMetadata, TaskRecord, TaskStore } from './TaskStore.js'
+import type {
+  NewTask,
+  StoredTaskEvent,
+  TaskMetadata,
+  TaskPreviewImage,
+  TaskRecord,
+  TaskStore,
+} from './TaskStore.js'
 
 /** How long a finished task is kept, in ms: 5 minutes, as the design document says. */
 export const DEFAULT_TASK_TTL_MS = 5 * 60_000
@@ -66,6 +73,8 @@ interface Entry {
   expiresAt: number | null
   nextSeq: number
   log: StoredTaskEvent[]
+  preview: TaskPreviewImage | undefined
+  previews: number
 }
 
 /**
@@ -115,6 +124,8 @@ export class MemoryTaskStore implements TaskStore {
       expiresAt: null,
       nextSeq: 1,
       log: [],
+      preview: undefined,
+      previews: 0,
     }
     this.#tasks.set(task.taskId, entry)
     this.#live++
@@ -156,6 +167,7 @@ export class MemoryTaskStore implements TaskStore {
       const now = this.#options.now()
       entry.finishedAt = now
       entry.expiresAt = now + this.#options.taskTtlMs
+      entry.preview = undefined
       this.#live--
       this.#finished.set(taskId, entry.expiresAt)
       this.#sweep()
@@ -178,6 +190,22 @@ export class MemoryTaskStore implements TaskStore {
       else high = mid
     }
     return log.slice(low)
+  }
+
+  async putPreview(
+    taskId: string,
+    image: { readonly bytes: Uint8Array; readonly mimeType: string },
+  ): Promise<number> {
+    const entry = this.#require(taskId)
+    if (entry.finishedAt !== null) return entry.previews
+    entry.previews++
+    entry.preview = Object.freeze({ bytes: image.bytes, mimeType: image.mimeType, version: entry.previews })
+    return entry.previews
+  }
+
+  async getPreview(taskId: string): Promise<TaskPreviewImage | undefined> {
+    this.#sweep()
+    return this.#tasks.get(taskId)?.preview
   }
 
   async count(): Promise<{ readonly live: number; readonly finished: number }> {

@@ -43,6 +43,16 @@ export interface TaskRecord {
   readonly expiresAt: number | null
 }
 
+/** The latest live preview image of a running task. */
+export interface TaskPreviewImage {
+  /** The encoded image. */
+  readonly bytes: Uint8Array
+  /** Its MIME type, e.g. `image/jpeg`. */
+  readonly mimeType: string
+  /** 1 for the task's first preview, then 2, 3…: lets URLs change when the picture does. */
+  readonly version: number
+}
+
 /** Input of {@link TaskStore.create}. */
 export interface NewTask {
   /** An id from `createTaskId()`. */
@@ -95,6 +105,17 @@ export interface TaskStore {
    * `TASK_EXPIRED`, and with `INVALID_LAST_EVENT_ID` if `afterSeq` is not a whole number ≥ 0.
    */
   eventsAfter(taskId: string, afterSeq: number): Promise<readonly StoredTaskEvent[]>
+  /**
+   * Replaces the task's preview image (only the latest is kept) and resolves with its version.
+   * Previews of finished tasks are dropped: the result replaces them. Rejects with `TASK_NOT_FOUND` or
+   * `TASK_EXPIRED`.
+   */
+  putPreview(
+    taskId: string,
+    image: { readonly bytes: Uint8Array; readonly mimeType: string },
+  ): Promise<number>
+  /** The task's latest preview image, or `undefined` if it has none (or is unknown, expired or finished). */
+  getPreview(taskId: string): Promise<TaskPreviewImage | undefined>
   /** Counts of live and finished (not yet expired) tasks, for health checks and metrics. */
   count(): Promise<{ readonly live: number; readonly finished: number }>
 }

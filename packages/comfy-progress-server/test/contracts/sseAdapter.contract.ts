@@ -56,8 +56,7 @@ export function sseAdapterContract(name: string, subject: SseAdapterSubject): vo
       server = await listen(
         transport,
         subject.createHandler({
-          store,
-          bus,
+          tasks: { store, bus },
           retryMs: 20,
           maxStallMs: 300,
           onStreamEnd: (info) => ends.push(info),

@@ -179,6 +179,25 @@ export function taskStoreContract(
       expect((await store.get(live))?.latest?.seq).toBe(1)
     })
 
+    it('keeps the latest preview of a live task, with a growing version, and drops it at the end', async () => {
+      await open()
+      const taskId = createTaskId()
+      await store.create({ taskId })
+      expect(await store.getPreview(taskId)).toBeUndefined()
+      expect(await store.putPreview(taskId, { bytes: new Uint8Array([1]), mimeType: 'image/jpeg' })).toBe(1)
+      expect(await store.putPreview(taskId, { bytes: new Uint8Array([2, 2]), mimeType: 'image/png' })).toBe(2)
+      const preview = await store.getPreview(taskId)
+      expect(preview).toMatchObject({ mimeType: 'image/png', version: 2 })
+      expect([...preview!.bytes]).toEqual([2, 2])
+      await store.append(taskId, completed(taskId))
+      expect(await store.getPreview(taskId)).toBeUndefined()
+      expect(await store.getPreview(createTaskId())).toBeUndefined()
+      await expectCode(
+        store.putPreview(createTaskId(), { bytes: new Uint8Array(), mimeType: 'image/png' }),
+        'TASK_NOT_FOUND',
+      )
+    })
+
     it('caps live tasks; finishing one frees a slot', async () => {
       await open()
       const ids = Array.from({ length: MAX_LIVE }, () => createTaskId())

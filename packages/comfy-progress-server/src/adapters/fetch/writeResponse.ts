@@ -6,7 +6,7 @@ export function writeResponse(response: NeutralResponse, signal: AbortSignal, ca
   const init = { status: response.status, headers: response.headers }
   switch (response.kind) {
     case 'body':
-      return new Response(response.body, init)
+      return new Response(response.body as string | Uint8Array<ArrayBuffer>, init)
     case 'empty':
       return new Response(null, init)
     case 'sse':

@@ -1,0 +1,57 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+
+/** A file in ComfyUI's folders, as its `/view` route takes it. */
+export interface ImageRef {
+  readonly filename: string
+  /** @default '' */
+  readonly subfolder?: string
+  /** `output`, `temp` or `input`. @default 'output' */
+  readonly type?: string
+}
+
+/** Signs and checks the capability in image URLs. */
+export interface ImageSigner {
+  /** The URL path and query of `ref` under `basePath`: `/image/<filename>?type=…&subfolder=…&sig=…`. */
+  url(ref: ImageRef): string
+  /** Whether `sig` was made by this signer for `ref`; compared in constant time. */
+  verify(ref: ImageRef, sig: string): boolean
+}
+
+/** Characters of base64url signature kept: 128 bits. */
+const SIG_LENGTH = 22
+
+/**
+ * Signs result image URLs, so that `/image/...` serves only files this server handed out: ComfyUI's
+ * output names (`ComfyUI_00042_.png`) are guessable, the signature is not. URLs stay valid after the
+ * task expires (the app may keep `result.imageUrl`) and on every instance that shares the secret.
+ *
+ * @example
+ * ```ts
+ * const signer = createImageSigner({ secret: process.env.IMAGE_SECRET, basePath: '/api' })
+ * signer.url({ filename: 'ComfyUI_00042_.png' }) // '/api/image/ComfyUI_00042_.png?sig=…'
+ * ```
+ */
+export function createImageSigner(
+  options: { readonly secret?: string | Uint8Array; readonly basePath?: string } = {},
+): ImageSigner {
+  const secret = options.secret ?? randomBytes(32)
+  const basePath = options.basePath ?? ''
+  const sign = (ref: ImageRef) =>
+    createHmac('sha256', secret)
+      .update(`${ref.type ?? 'output'}\n${ref.subfolder ?? ''}\n${ref.filename}`)
+      .digest('base64url')
+      .slice(0, SIG_LENGTH)
+  return {
+    url(ref) {
+      const query = new URLSearchParams()
+      if ((ref.type ?? 'output') !== 'output') query.set('type', ref.type!)
+      if (ref.subfolder) query.set('subfolder', ref.subfolder)
+      query.set('sig', sign(ref))
+      return `${basePath}/image/${encodeURIComponent(ref.filename)}?${query.toString()}`
+    },
+    verify(ref, sig) {
+      if (typeof sig !== 'string' || sig.length !== SIG_LENGTH) return false
+      return timingSafeEqual(Buffer.from(sign(ref)), Buffer.from(sig))
+    },
+  }
+}

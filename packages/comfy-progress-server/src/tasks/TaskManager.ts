@@ -1,0 +1,254 @@
+import {
+  type ComfyImageRef,
+  ComfyProgressError,
+  type PromptOutputs,
+  type TaskResult,
+  toComfyProgressError,
+} from '@comfy-progress/core'
+import { createImageSigner, type ImageRef, type ImageSigner } from '../images/createImageSigner.js'
+import type { EventBus } from '../store/EventBus.js'
+import { MemoryEventBus } from '../store/MemoryEventBus.js'
+import { MemoryTaskStore } from '../store/MemoryTaskStore.js'
+import type { TaskPreviewImage, TaskRecord, TaskStore } from '../store/TaskStore.js'
+import { createTaskId } from './createTaskId.js'
+import type {
+  CancelAction,
+  CreateTaskRequest,
+  TaskComfyClient,
+  TaskManagerHealth,
+  TaskManagerOptions,
+} from './TaskManagerOptions.js'
+import { TaskRun } from './TaskRun.js'
+
+/**
+ * Runs generations as tasks. `create` answers with a `taskId` at once and never waits for ComfyUI:
+ * the workflow is submitted through `ComfyClient` in the background, the prompt's frames are folded
+ * into progress by core's reducer, and every change becomes a task event written to the `TaskStore`
+ * and published on the `EventBus`, in order. The completed event's `result` points at the server's own
+ * signed image route; an error carries ComfyUI's message and node, without tracebacks or file paths;
+ * an interrupt becomes `cancelled`. Finished tasks expire with the store (5 minutes by default).
+ *
+ * Nothing here assumes one process: state lives in the store and the bus, so with a shared store any
+ * instance can serve a task's stream, status and preview, and cancel it.
+ *
+ * @example
+ * ```ts
+ * const client = new ComfyClient({ baseUrl: 'http://127.0.0.1:8188' })
+ * const tasks = new TaskManager({ client })
+ * const { taskId } = await tasks.create({ workflow, workflowName: 'txt2img', prompt: 'a cat' })
+ * ```
+ */
+export class TaskManager {
+  /** Where tasks and events are kept (the SSE routes read it). */
+  readonly store: TaskStore
+  /** Where events are published (the SSE routes subscribe to it). */
+  readonly bus: EventBus
+  readonly #client: TaskComfyClient
+  readonly #options: TaskManagerOptions
+  readonly #signer: ImageSigner
+  readonly #now: () => number
+  readonly #runs = new Map<string, TaskRun>()
+  #closed = false
+
+  constructor(options: TaskManagerOptions) {
+    this.#options = options
+    this.#client = options.client
+    this.store = options.store ?? new MemoryTaskStore()
+    this.bus = options.bus ?? new MemoryEventBus()
+    this.#now = options.now ?? Date.now
+    // Connect now, so that /health reports ComfyUI's real state before the first task.
+    this.#client.connect().catch(() => undefined)
+    this.#signer = createImageSigner({
+      basePath: options.basePath ?? '',
+      ...(options.imageSecret === undefined ? {} : { secret: options.imageSecret }),
+    })
+  }
+
+  /**
+   * Creates a task and starts it in the background; resolves with its id once its first event
+   * (`queued`) is stored. Rejects with `TOO_MANY_TASKS` at the live-task cap, `TASK_MANAGER_CLOSED`,
+   * or `STORE_UNAVAILABLE`. ComfyUI's own failures (a rejected workflow, a server that is down) end the
+   * task with an `error` event instead: the caller already has its id.
+   */
+  async create(request: CreateTaskRequest): Promise<{ readonly taskId: string }> {
+    if (this.#closed) throw new ComfyProgressError('TASK_MANAGER_CLOSED')
+    const taskId = createTaskId()
+    await this.#store(() =>
+      this.store.create({
+        taskId,
+        metadata: {
+          ...(request.prompt === undefined ? {} : { prompt: request.prompt }),
+          ...(request.workflowName === undefined ? {} : { workflow: request.workflowName }),
+          clientId: this.#client.clientId,
+          ...(request.result === undefined ? {} : { app: request.result }),
+        },
+      }),
+    )
+    const run = new TaskRun(taskId, request, {
+      store: this.store,
+      bus: this.bus,
+      now: this.#now,
+      objectInfo: this.#options.objectInfo ?? null,
+      exposeInternals: this.#options.exposeInternals ?? false,
+      previewUrl: (id, version) => `${this.#options.basePath ?? ''}/tasks/${id}/preview?v=${version}`,
+      buildResult: (req, outputs) => this.#buildResult(req, outputs),
+      onError: (error, id) => this.#reportError(error, id),
+      onEnded: (id) => this.#runs.delete(id),
+    })
+    this.#runs.set(taskId, run)
+    await run.start()
+    void this.#submit(run, request)
+    return { taskId }
+  }
+
+  /** The task's record (metadata and latest event). Rejects with `TASK_NOT_FOUND` or `TASK_EXPIRED`. */
+  async get(taskId: string): Promise<TaskRecord> {
+    const record = await this.#store(() => this.store.get(taskId))
+    if (record !== undefined) return record
+    const expired = await this.#store(() => this.store.isExpired(taskId))
+    throw new ComfyProgressError(expired ? 'TASK_EXPIRED' : 'TASK_NOT_FOUND', undefined, {
+      details: { taskId },
+    })
+  }
+
+  /**
+   * Cancels a task: a prompt still pending in ComfyUI's queue is removed (`removed`), a running one is
+   * interrupted by its prompt id (`interrupted`); the task then ends with a `cancelled` event. Rejects
+   * with `TASK_NOT_FOUND`, `TASK_EXPIRED`, `TASK_FINISHED` (it already ended, or ComfyUI finished it just
+   * now), or ComfyUI's HTTP errors.
+   */
+  async cancel(taskId: string): Promise<CancelAction> {
+    const record = await this.get(taskId)
+    if (record.finishedAt !== null) throw finished(taskId)
+    const run = this.#runs.get(taskId)
+    const promptId = run?.promptId ?? record.metadata.promptId ?? null
+    if (promptId === null) {
+      // Not submitted yet: end the task now; the submit, when it returns, removes the prompt.
+      if (run === undefined) throw finished(taskId)
+      run.cancelled()
+      await run.settled()
+      return 'removed'
+    }
+    const action = await this.#client.cancel(promptId)
+    if (action === 'not-found') throw finished(taskId)
+    if (action === 'removed') {
+      if (run !== undefined) run.cancelled()
+      else await this.#appendCancelled(record)
+    }
+    await run?.settled()
+    return action
+  }
+
+  /** The latest live preview of a running task. Rejects with `PREVIEW_NOT_AVAILABLE` if it has none. */
+  async preview(taskId: string): Promise<TaskPreviewImage> {
+    const preview = await this.#store(() => this.store.getPreview(taskId))
+    if (preview === undefined) {
+      throw new ComfyProgressError('PREVIEW_NOT_AVAILABLE', undefined, { details: { taskId } })
+    }
+    return preview
+  }
+
+  /**
+   * A result image by the reference and signature of its URL, fetched from ComfyUI's `/view`. Rejects
+   * with `IMAGE_NOT_FOUND` for a bad signature or a file ComfyUI does not have.
+   */
+  async image(
+    ref: ImageRef,
+    sig: string,
+  ): Promise<{ readonly bytes: Uint8Array; readonly contentType: string }> {
+    if (!this.#signer.verify(ref, sig)) throw new ComfyProgressError('IMAGE_NOT_FOUND')
+    try {
+      return await this.#client.api.view(ref)
+    } catch (error) {
+      const status = (error as ComfyProgressError).details as { status?: number } | undefined
+      if ((error as ComfyProgressError).code === 'COMFY_HTTP_ERROR' && status?.status === 404) {
+        throw new ComfyProgressError('IMAGE_NOT_FOUND', undefined, { cause: error })
+      }
+      throw error
+    }
+  }
+
+  /** ComfyUI's connection and breaker state, its queue length and the task counts: a readiness probe. */
+  async health(): Promise<TaskManagerHealth> {
+    const tasks = await this.#store(() => this.store.count())
+    const { state, breakerState, queueRemaining } = this.#client
+    const status =
+      this.#closed || breakerState === 'open' || state === 'disconnected' || state === 'error'
+        ? 'down'
+        : state === 'connected'
+          ? 'ok'
+          : 'degraded'
+    return { status, comfy: { state, breaker: breakerState, queueRemaining }, tasks }
+  }
+
+  /**
+   * Stops accepting tasks and waits for pending writes. Tasks still running are left as they are in
+   * the store (their prompts keep running on ComfyUI). Does not close the ComfyClient. Idempotent.
+   */
+  async close(): Promise<void> {
+    this.#closed = true
+    await Promise.all([...this.#runs.values()].map((run) => run.settled()))
+  }
+
+  async #submit(run: TaskRun, request: CreateTaskRequest): Promise<void> {
+    try {
+      const submitted = await this.#client.submit(request.workflow, { listener: run.onPromptEvent })
+      run.promptId = submitted.promptId
+      if (run.ended) {
+        // Cancelled while the submit was in flight.
+        await this.#client
+          .cancel(submitted.promptId)
+          .catch((error: unknown) => this.#reportError(error, run.taskId))
+        return
+      }
+      await this.store.updateMetadata(run.taskId, { promptId: submitted.promptId })
+    } catch (error) {
+      run.submitFailed(toComfyProgressError(error, 'COMFY_UNREACHABLE'))
+    }
+  }
+
+  #buildResult(request: CreateTaskRequest, outputs: PromptOutputs): TaskResult | null {
+    const images = Object.values(outputs).flatMap((output) => output?.images ?? [])
+    const image: ComfyImageRef | undefined = images.find((i) => i.type === 'output') ?? images[0]
+    if (image === undefined) return null
+    const { imageUrl: _ignored, ...app } = request.result ?? {}
+    return {
+      imageUrl: this.#signer.url(image),
+      ...(request.prompt === undefined ? {} : { prompt: request.prompt }),
+      ...(request.workflowName === undefined ? {} : { workflow: request.workflowName }),
+      ...app,
+    }
+  }
+
+  /** A cancel of a task this instance does not follow (another instance submitted it). */
+  async #appendCancelled(record: TaskRecord): Promise<void> {
+    const latest = record.latest?.event
+    const event = {
+      taskId: record.taskId,
+      status: 'cancelled' as const,
+      progress: {
+        ...(latest?.progress ?? { percentage: 0, currentValue: 0, maxValue: 0 }),
+        currentStep: 'Cancelled',
+      },
+      timestamp: new Date(this.#now()).toISOString(),
+    }
+    await this.#store(async () => this.bus.publish(await this.store.append(record.taskId, event)))
+  }
+
+  async #store<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation()
+    } catch (error) {
+      throw toComfyProgressError(error, 'STORE_UNAVAILABLE')
+    }
+  }
+
+  #reportError(error: unknown, taskId: string): void {
+    if (this.#options.onError) this.#options.onError(error, taskId)
+    else console.error(`comfy-progress: task ${taskId} failed in the background`, error)
+  }
+}
+
+function finished(taskId: string): ComfyProgressError {
+  return new ComfyProgressError('TASK_FINISHED', undefined, { details: { taskId } })
+}

@@ -1,0 +1,91 @@
+import type { ComfyClient, ComfyObjectInfo, ComfyWorkflow } from '@comfy-progress/core'
+import type { EventBus } from '../store/EventBus.js'
+import type { TaskStore } from '../store/TaskStore.js'
+
+/** What {@link TaskManager} needs of a `ComfyClient` (a real one in production; any stand-in in tests). */
+export type TaskComfyClient = Pick<
+  ComfyClient,
+  'clientId' | 'connect' | 'submit' | 'cancel' | 'state' | 'breakerState' | 'queueRemaining' | 'api'
+>
+
+/** Options of `TaskManager`. Only `client` is required. */
+export interface TaskManagerOptions {
+  /**
+   * The connection to ComfyUI; the TaskManager starts connecting it at once. The app owns it:
+   * `TaskManager.close()` does not close it.
+   */
+  readonly client: TaskComfyClient
+  /**
+   * Where tasks and their events are kept.
+   * @default new MemoryTaskStore()
+   */
+  readonly store?: TaskStore
+  /**
+   * Where events are published to SSE streams.
+   * @default new MemoryEventBus()
+   */
+  readonly bus?: EventBus
+  /**
+   * Where the routes are mounted, e.g. `/api`: prefixes the image and preview URLs put in events.
+   * @default ''
+   */
+  readonly basePath?: string
+  /**
+   * The key that signs result image URLs. Set the same one on every instance behind a load balancer,
+   * and keep it across restarts if the app stores `result.imageUrl`.
+   * @default 32 random bytes per process
+   */
+  readonly imageSecret?: string | Uint8Array
+  /**
+   * The server's `GET /object_info`, to find output nodes and display names for the progress model.
+   * @default null (the progress model uses its built-in tables)
+   */
+  readonly objectInfo?: ComfyObjectInfo | null
+  /**
+   * Send ComfyUI's error messages with absolute file paths in them (they are stripped by default).
+   * Tracebacks are never sent.
+   * @default false
+   */
+  readonly exposeInternals?: boolean
+  /**
+   * The clock for event timestamps and the progress model, in ms since the epoch.
+   * @default Date.now
+   */
+  readonly now?: () => number
+  /**
+   * Called with failures that happen after `create` answered (a store that fails while a task runs).
+   * @default reports with `console.error`
+   */
+  readonly onError?: (error: unknown, taskId: string) => void
+}
+
+/** What the app asks for: one generation. */
+export interface CreateTaskRequest {
+  /** The workflow in ComfyUI's API format (what `POST /prompt` takes as `prompt`). */
+  readonly workflow: ComfyWorkflow
+  /** The workflow's name, for the task metadata and `result.workflow`. */
+  readonly workflowName?: string
+  /** The generation's prompt text, for the task metadata and `result.prompt`. */
+  readonly prompt?: string
+  /**
+   * Fields copied into the `result` of the completed event as they are (seed, uid, name, description,
+   * inpaint, inpaintArea…). `imageUrl` is always the server's own.
+   */
+  readonly result?: Readonly<Record<string, unknown>>
+}
+
+/** What `TaskManager.cancel` did: removed a pending prompt from ComfyUI's queue, or interrupted a running one. */
+export type CancelAction = 'removed' | 'interrupted'
+
+/** The readiness of the server, for `GET /health`. */
+export interface TaskManagerHealth {
+  /** `ok` while connected to ComfyUI; `degraded` while (re)connecting; `down` while the breaker is open or the client is closed. */
+  readonly status: 'ok' | 'degraded' | 'down'
+  readonly comfy: {
+    readonly state: TaskComfyClient['state']
+    readonly breaker: TaskComfyClient['breakerState']
+    /** ComfyUI's queue length (pending + running), `null` until known. */
+    readonly queueRemaining: number | null
+  }
+  readonly tasks: { readonly live: number; readonly finished: number }
+}
