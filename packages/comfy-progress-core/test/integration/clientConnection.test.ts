@@ -114,6 +114,23 @@ describe('backoff and breaker', () => {
     expect(h.client.breakerState).toBe('open')
   })
 
+  it('makes at most 15 attempts in 10 (fake) minutes against a server that always answers 403', async () => {
+    const s = await server({ upgrade: () => 403 })
+    const h = harness(s.baseUrl, { backoff: {} }) // default jitter: Math.random
+    void h.client.connect()
+    const start = h.clock.now()
+    for (let failures = 1; ; failures += 1) {
+      await until(() => h.retryDelays().length === failures, 5000, `failure ${failures}`)
+      const next = h.clock.now() + h.clock.pendingDelays()[0]!
+      if (next - start > 10 * 60_000) break
+      h.clock.fireNext()
+    }
+    // 5 attempts within the first ~16 s (1, 2, 4, 8 s apart at most), then one probe per 60 s cool-down.
+    expect(s.upgrades.length).toBeGreaterThanOrEqual(10)
+    expect(s.upgrades.length).toBeLessThanOrEqual(15)
+    expect(h.retryDelays().every((delay) => delay >= 500)).toBe(true)
+  })
+
   it('half-opens after the cool-down and closes again once a probe connection holds', async () => {
     let refuse = true
     const s = await server({ upgrade: () => (refuse ? 403 : 'accept') })
