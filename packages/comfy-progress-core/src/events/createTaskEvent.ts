@@ -11,11 +11,15 @@ export interface CreateTaskEventOptions {
    * @default Date.now()
    */
   readonly now?: number
-  /** The app's result. Required when the prompt succeeded: a `completed` event carries it as-is. */
+  /**
+   * The app's result. Required when the prompt succeeded: a `completed` event carries it as-is.
+   * @default undefined
+   */
   readonly result?: TaskResult
   /**
    * Makes an `error` event whatever the state says, for failures outside ComfyUI's frames (a rejected
    * workflow, an unreachable server). Missing fields come from the state's error, then the defaults.
+   * @default undefined
    */
   readonly error?: Partial<TaskError>
   /**

@@ -17,6 +17,7 @@ export class ProgressDraft {
   private currentNode: CurrentNode | null
   private lastBarMax: number
   private hasSnapshots: boolean
+  private unmeasuredNode: ComfyNodeId | null
   private changed = false
 
   /**
@@ -32,6 +33,7 @@ export class ProgressDraft {
     this.currentNode = base.currentNode
     this.lastBarMax = base.lastBarMax
     this.hasSnapshots = base.hasSnapshots
+    this.unmeasuredNode = base.unmeasuredNode
   }
 
   /** A node starts (`executing`, a `running` snapshot entry, or its first `progress`). */
@@ -53,7 +55,10 @@ export class ProgressDraft {
     const previous = this.get(id)!
     const next = advanceNodeBar(previous, value, max)
     if (next === previous) return
-    this.set(id, next, true)
+    // The first bar of a node that was running when we joined covers work done before we looked.
+    const unmeasured = this.unmeasuredNode === id
+    if (unmeasured) this.unmeasuredNode = null
+    this.set(id, next, !unmeasured)
     if (next.max !== this.lastBarMax) {
       this.lastBarMax = next.max
       this.changed = true
@@ -113,8 +118,11 @@ export class ProgressDraft {
     const total = base.plan.totalWeight
     const raw = total > 0 ? Math.floor((100 * this.work) / total + 1e-9) : 0
     const observed = this.observing ? this.work - base.work - this.unobservedWork : 0
-    const rate =
-      observed > 1e-9 ? measureRate(base.rate, { work: observed, now }, base.rateOptions) : base.rate
+    let rate = base.rate
+    if (observed > 1e-9) rate = measureRate(rate, { work: observed, now }, base.rateOptions)
+    // Only unseen work (cached, inferred, joined mid-run): the time until now went into it, so the next
+    // measurement starts here.
+    else if (this.unobservedWork > 1e-9 && rate.since !== null) rate = { ...rate, since: now }
     const current = this.currentNode
     const bar = current ? this.get(current.id) : undefined
     const hasBar = bar !== undefined && bar.max > 0
@@ -141,6 +149,7 @@ export class ProgressDraft {
       rateOptions: base.rateOptions,
       hasSnapshots: this.hasSnapshots,
       lastBarMax: this.lastBarMax,
+      unmeasuredNode: !this.observing && current !== null && !hasBar ? current.id : this.unmeasuredNode,
     }
   }
 

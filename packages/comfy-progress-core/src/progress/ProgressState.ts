@@ -90,6 +90,11 @@ export interface ProgressState {
   readonly hasSnapshots: boolean
   /** `max` of the latest real progress bar (e.g. the sampler's 20), shown as "20 of 20" on completion. */
   readonly lastBarMax: number
+  /**
+   * A node that was already running when this state joined the prompt mid-run (e.g. a reconnect replay
+   * was its first message): its first bar report covers work done unseen, so it is not timed.
+   */
+  readonly unmeasuredNode: ComfyNodeId | null
 }
 
 /** The `currentStep` of each phase that is not a running node. Frozen. */
@@ -105,7 +110,10 @@ export const PHASE_STEP_NAMES = Object.freeze({
 export interface InitialProgressStateOptions {
   /** The workflow submitted to ComfyUI, in API format. */
   readonly workflow: ComfyWorkflow
-  /** The server's `GET /object_info`, for output nodes and display names. Optional. */
+  /**
+   * The server's `GET /object_info`, for output nodes and display names.
+   * @default null
+   */
   readonly objectInfo?: ComfyObjectInfo | null
   /**
    * The prompt's id, if known (you can choose it yourself and send it with `POST /prompt`).
@@ -172,5 +180,6 @@ export function initialProgressState(options: InitialProgressStateOptions): Prog
     rateOptions: options.rate ?? {},
     hasSnapshots: false,
     lastBarMax: 0,
+    unmeasuredNode: null,
   }
 }

@@ -3,9 +3,15 @@ import { NODE_STEP_NAMES } from './nodeStepNames.js'
 
 /** Options of {@link describeNode}. */
 export interface DescribeNodeOptions {
-  /** The title the user gave the node in the editor (`_meta.title` of the API-format workflow). */
+  /**
+   * The title the user gave the node in the editor (`_meta.title` of the API-format workflow).
+   * @default null
+   */
   readonly title?: string | null
-  /** The server's `GET /object_info`, for the editor's display names. */
+  /**
+   * The server's `GET /object_info`, for the editor's display names.
+   * @default null
+   */
   readonly objectInfo?: ComfyObjectInfo | null
   /**
    * Step names by class type, tried first.

@@ -27,8 +27,20 @@ export interface ProgressPlan {
 
 /** Options of {@link planProgress}. */
 export interface PlanProgressOptions {
+  /**
+   * The server's `GET /object_info`: which classes are output nodes, and their display names.
+   * @default null
+   */
   readonly objectInfo?: ComfyObjectInfo | null
+  /**
+   * Work per class type, in sampler steps.
+   * @default NODE_WEIGHTS
+   */
   readonly weights?: Readonly<Record<string, number>>
+  /**
+   * Step names per class type.
+   * @default NODE_STEP_NAMES
+   */
   readonly stepNames?: Readonly<Record<string, string>>
 }
 

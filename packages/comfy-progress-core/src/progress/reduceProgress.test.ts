@@ -186,6 +186,56 @@ describe('reduceProgress', () => {
     expect(states.at(-1)!.currentValue).toBe(4)
   })
 
+  it('follows a prompt joined mid-run (reconnect) without inventing a pace for the work it did not see', () => {
+    // After a reconnect: the replayed `executing {node}` (no prompt id), then the live stream at step 29.
+    let state = initialProgressState({
+      workflow: { ...workflow, '3': { ...workflow['3']!, inputs: { steps: 100 } } },
+    })
+    state = reduceProgress(state, executing('3', undefined), 10_000)
+    expect(state).toMatchObject({ phase: 'running', currentStep: 'Sampling image...', eta: null })
+    state = reduceProgress(state, progress('3', 29, 100), 10_100)
+    expect(state.promptId).toBe(P)
+    expect(state.eta).toBeNull() // steps 1..29 happened while we were away: no timing for them
+    expect(state.percentage).toBeGreaterThan(25)
+    state = reduceProgress(state, progress('3', 30, 100), 10_200)
+    state = reduceProgress(state, progress('3', 31, 100), 10_300)
+    // ~0.1 s per step measured live, ~70 steps left plus decode and save.
+    expect(state.eta).toBeGreaterThan(5)
+    expect(state.eta).toBeLessThan(12)
+  })
+
+  it('shows nodes outside the workflow (server-side expansions) without counting them', () => {
+    const states = replay([
+      start(),
+      snapshot({ '3': [0, 1, 'running'] }),
+      {
+        type: 'progress_state',
+        data: {
+          prompt_id: P,
+          nodes: {
+            '3.0.0.1': {
+              value: 2,
+              max: 8,
+              state: 'running',
+              node_id: '3.0.0.1',
+              prompt_id: P,
+              display_node_id: '3',
+              parent_node_id: '3',
+              real_node_id: '3',
+            },
+          },
+        },
+      },
+      progress('3.0.0.1', 3, 8),
+    ])
+    const [before, during, after] = states.slice(2)
+    expect(during).toMatchObject({ currentStep: 'Sampling image...', currentValue: 2, maxValue: 8 })
+    expect(during!.currentNode).toMatchObject({ id: '3.0.0.1', displayId: '3', classType: 'KSampler' })
+    expect(during!.work).toBe(before!.work)
+    expect(after).toMatchObject({ currentValue: 3, maxValue: 8 })
+    expect(after!.otherNodes.get('3.0.0.1')).toMatchObject({ value: 3, max: 8 })
+  })
+
   it('returns the same object for messages that change nothing', () => {
     const states = replay([start(), snapshot({ '3': [3, 20, 'running'] }), progress('3', 3, 20)])
     expect(states[3]).toBe(states[2])
