@@ -102,7 +102,7 @@ describe('delivery rules', () => {
   })
 
   it('replays `executing {node}` (display id, no prompt id) to the submitter reconnecting mid-run (README §7)', async () => {
-    const sim = await startSim({ speed: 5 })
+    const sim = await startSim({ speed: 2 })
     const first = await connect(sim, { clientId: 'returning' })
     const promptId = await submit(sim.url, { client_id: 'returning' })
     await first.waitFor((f) => f.kind === 'text' && f.type === 'progress' && f.data.value === 2)

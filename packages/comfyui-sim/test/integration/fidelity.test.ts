@@ -31,7 +31,7 @@ const scenarios: readonly Scenario[] = [
   { file: '03-txt2img-new-seed.jsonl', speed: 1000, ordered: true },
   { file: '04-validation-error.jsonl', speed: 1000, ordered: true },
   { file: '05-runtime-error.jsonl', speed: 1000, ordered: true },
-  { file: '06-interrupt.jsonl', speed: 1, ordered: true },
+  { file: '06-interrupt.jsonl', speed: 0.5, ordered: true },
   { file: '07-queue-three.jsonl', speed: 1000, ordered: false },
   { file: '08-cancel-pending.jsonl', speed: 5, ordered: false },
   { file: '09-inpaint.jsonl', speed: 1000, ordered: true },
