@@ -262,9 +262,7 @@ export function bridgeFetchHandler(handler: (request: Request) => Promise<Respon
       method: req.method,
       headers,
       signal: controller.signal,
-      ...(hasBody
-        ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' }
-        : {}),
+      ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
     })
     const response = await handler(request)
     const target = res as ServerResponse

@@ -5,16 +5,29 @@ const node = require('@comfy-progress/server/node')
 const fetchAdapter = require('@comfy-progress/server/fetch')
 
 const expected = [
+  'TaskManager',
   'createTaskId',
   'isTaskId',
   'MemoryTaskStore',
   'MemoryEventBus',
   'formatSseEvent',
+  'createRequestHandler',
   'statusForError',
+]
+const handlerNames = [
+  'createHandler',
+  'createGenerateHandler',
+  'createSseHandler',
+  'createStatusHandler',
+  'createCancelHandler',
+  'createPreviewHandler',
+  'createImageHandler',
+  'createHealthHandler',
 ]
 for (const name of expected) assert.ok(name in server, `CJS build is missing export ${name}`)
 for (const adapter of [node, fetchAdapter]) {
-  assert.equal(typeof adapter.createSseHandler, 'function', 'adapter is missing createSseHandler')
+  for (const name of handlerNames)
+    assert.equal(typeof adapter[name], 'function', `adapter is missing ${name}`)
 }
 assert.deepEqual(Object.keys(node).sort(), Object.keys(fetchAdapter).sort(), 'the adapters mirror each other')
 assert.ok(server.isTaskId(server.createTaskId()))

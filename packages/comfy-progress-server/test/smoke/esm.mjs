@@ -5,16 +5,29 @@ import * as node from '@comfy-progress/server/node'
 import * as fetchAdapter from '@comfy-progress/server/fetch'
 
 const expected = [
+  'TaskManager',
   'createTaskId',
   'isTaskId',
   'MemoryTaskStore',
   'MemoryEventBus',
   'formatSseEvent',
+  'createRequestHandler',
   'statusForError',
+]
+const handlerNames = [
+  'createHandler',
+  'createGenerateHandler',
+  'createSseHandler',
+  'createStatusHandler',
+  'createCancelHandler',
+  'createPreviewHandler',
+  'createImageHandler',
+  'createHealthHandler',
 ]
 for (const name of expected) assert.ok(name in server, `ESM build is missing export ${name}`)
 for (const adapter of [node, fetchAdapter]) {
-  assert.equal(typeof adapter.createSseHandler, 'function', 'adapter is missing createSseHandler')
+  for (const name of handlerNames)
+    assert.equal(typeof adapter[name], 'function', `adapter is missing ${name}`)
   assert.ok(!('default' in adapter), 'no default export')
 }
 assert.deepEqual(Object.keys(node).sort(), Object.keys(fetchAdapter).sort(), 'the adapters mirror each other')
@@ -25,8 +38,7 @@ assert.equal(
   'event: queued\ndata: {}\nid: 1\n\n',
 )
 const handler = fetchAdapter.createSseHandler({
-  store: new server.MemoryTaskStore(),
-  bus: new server.MemoryEventBus(),
+  tasks: { store: new server.MemoryTaskStore(), bus: new server.MemoryEventBus() },
 })
 const response = await handler(new Request(`http://localhost/progress/${server.createTaskId()}`))
 assert.equal(response.status, 404)

@@ -1,0 +1,154 @@
+import {
+  ComfyProgressError,
+  type PromptListener,
+  type PromptOutcome,
+  type SubmittedPrompt,
+  type TaskEvent,
+} from '@comfy-progress/core'
+import { describe, expect, it, vi } from 'vitest'
+import { expectCode } from '../../test/contracts/taskStore.contract.js'
+import { loadWorkflow } from '../../test/helpers.js'
+import { MemoryEventBus } from '../store/MemoryEventBus.js'
+import { MemoryTaskStore } from '../store/MemoryTaskStore.js'
+import { TaskManager } from './TaskManager.js'
+import type { TaskComfyClient } from './TaskManagerOptions.js'
+
+// The happy paths run for real against the simulator (test/contracts/taskRoutes.contract.ts). These are
+// the outcomes that are awkward to produce on a live server: a prompt reconciled from history, one
+// that produced no image, one ComfyUI lost, and a cancel that races the submit.
+
+const workflow = loadWorkflow('txt2img-basic.json')
+const image = { filename: 'out_00001_.png', subfolder: '', type: 'output' }
+
+/** A stand-in ComfyClient whose prompts the test ends by hand. */
+function createClient(submitResult: 'accept' | Error = 'accept') {
+  const listeners: PromptListener[] = []
+  let release: () => void = () => undefined
+  const gate = new Promise<void>((resolve) => (release = resolve))
+  const client = {
+    clientId: 'client-1',
+    state: 'connected',
+    breakerState: 'closed',
+    queueRemaining: 0,
+    connect: vi.fn(() => Promise.resolve()),
+    cancel: vi.fn((_promptId: string) => Promise.resolve('removed' as const)),
+    submit: vi.fn(async (_workflow: unknown, options: { listener?: PromptListener } = {}) => {
+      if (options.listener) listeners.push(options.listener)
+      await gate
+      if (submitResult instanceof Error) throw submitResult
+      return { promptId: 'prompt-1', number: 1, nodeErrors: {} } as unknown as SubmittedPrompt
+    }),
+    api: { view: vi.fn() },
+  }
+  const end = (outcome: PromptOutcome) => {
+    for (const listener of listeners) listener({ type: 'end', promptId: 'prompt-1', outcome })
+  }
+  return { client: client as unknown as TaskComfyClient & typeof client, release, end }
+}
+
+async function setUp(submitResult?: 'accept' | Error) {
+  const stub = createClient(submitResult)
+  const store = new MemoryTaskStore()
+  const errors: unknown[] = []
+  const tasks = new TaskManager({
+    client: stub.client,
+    store,
+    bus: new MemoryEventBus(),
+    imageSecret: 'secret',
+    onError: (error) => errors.push(error),
+  })
+  const { taskId } = await tasks.create({
+    workflow,
+    workflowName: 'txt2img',
+    prompt: 'a cat',
+    result: { seed: 7 },
+  })
+  const events = async () => (await store.eventsAfter(taskId, 0)).map((entry) => entry.event)
+  const last = async (): Promise<TaskEvent | undefined> => (await events()).at(-1)
+  return { ...stub, store, tasks, taskId, errors, events, last }
+}
+
+describe('TaskManager', () => {
+  it('answers create with a queued task before ComfyUI answers the submit', async () => {
+    const { taskId, events, client, release, errors } = await setUp()
+    expect(await events()).toMatchObject([{ taskId, status: 'queued', progress: { percentage: 0 } }])
+    expect(client.submit).toHaveBeenCalledOnce()
+    release()
+    expect(errors).toEqual([])
+  })
+
+  it('completes a prompt reconciled from history, with a signed image URL and the app’s fields', async () => {
+    const { tasks, taskId, release, end, last } = await setUp()
+    release()
+    await vi.waitFor(async () => expect((await tasks.get(taskId)).metadata.promptId).toBe('prompt-1'))
+    end({ status: 'success', outputs: { '9': { images: [image] } }, message: null, source: 'history' })
+    await vi.waitFor(async () => expect((await last())?.status).toBe('completed'))
+    expect(await last()).toMatchObject({
+      progress: { percentage: 100, currentStep: 'Complete' },
+      result: { prompt: 'a cat', workflow: 'txt2img', seed: 7 },
+      preview: null,
+    })
+    const { imageUrl } = ((await last()) as { result: { imageUrl: string } }).result
+    expect(imageUrl).toMatch(/^\/image\/out_00001_\.png\?sig=[\w-]{22}$/)
+    const sig = new URL(imageUrl, 'http://x').searchParams.get('sig')!
+    await expectCode(tasks.image({ ...image, filename: 'other.png' }, sig), 'IMAGE_NOT_FOUND')
+  })
+
+  it('ends a prompt that produced no image as an error', async () => {
+    const { release, end, last } = await setUp()
+    release()
+    end({ status: 'success', outputs: {}, message: null, source: 'live' })
+    await vi.waitFor(async () => expect((await last())?.status).toBe('error'))
+    expect(await last()).toMatchObject({
+      error: { details: 'The workflow finished without an output image.' },
+    })
+  })
+
+  it('ends a prompt ComfyUI lost as an error with the code', async () => {
+    const { release, end, last } = await setUp()
+    release()
+    end({ status: 'abandoned', error: new ComfyProgressError('COMFY_PROMPT_LOST') })
+    await vi.waitFor(async () => expect((await last())?.status).toBe('error'))
+    expect(await last()).toMatchObject({ error: { code: 'COMFY_PROMPT_LOST' } })
+  })
+
+  it('ends a task whose submit failed with an error event, never the error’s URL', async () => {
+    const failure = new ComfyProgressError(
+      'COMFY_UNREACHABLE',
+      'comfy-progress: POST http://10.1.2.3:8188/prompt failed',
+    )
+    const { release, last } = await setUp(failure)
+    release()
+    await vi.waitFor(async () => expect((await last())?.status).toBe('error'))
+    const event = (await last()) as Extract<TaskEvent, { status: 'error' }>
+    expect(event.error.code).toBe('COMFY_UNREACHABLE')
+    expect(JSON.stringify(event)).not.toContain('10.1.2.3')
+  })
+
+  it('cancels a task whose submit is still in flight, then removes the prompt once it is accepted', async () => {
+    const { tasks, taskId, client, release, last } = await setUp()
+    expect(await tasks.cancel(taskId)).toBe('removed')
+    expect((await last())?.status).toBe('cancelled')
+    release()
+    await vi.waitFor(() => expect(client.cancel).toHaveBeenCalledWith('prompt-1'))
+    await expectCode(tasks.cancel(taskId), 'TASK_FINISHED')
+  })
+
+  it('cancels a task another instance follows, through the shared store', async () => {
+    const { store, taskId, release, last } = await setUp()
+    release()
+    await vi.waitFor(async () => expect((await store.get(taskId))?.metadata.promptId).toBe('prompt-1'))
+    const other = createClient()
+    const peer = new TaskManager({ client: other.client, store, bus: new MemoryEventBus() })
+    expect(await peer.cancel(taskId)).toBe('removed')
+    expect(other.client.cancel).toHaveBeenCalledWith('prompt-1')
+    expect(await last()).toMatchObject({ status: 'cancelled', progress: { currentStep: 'Cancelled' } })
+  })
+
+  it('refuses new tasks once closed', async () => {
+    const { tasks, release } = await setUp()
+    release()
+    await tasks.close()
+    await expectCode(tasks.create({ workflow }), 'TASK_MANAGER_CLOSED')
+  })
+})
