@@ -9,6 +9,6 @@ export default defineConfig({
   tsconfig: 'tsconfig.build.json',
   clean: true,
   sourcemap: true,
-  target: 'es2020',
+  target: 'es2022',
   platform: 'browser',
 })

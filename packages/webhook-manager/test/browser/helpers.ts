@@ -308,7 +308,9 @@ const PAGE = `<!doctype html>
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>comfy-progress test page</title>
 <style>body { margin: 0; font-family: system-ui, sans-serif; background: #f4f5f7; color: #1d2330 }
-main { padding: 96px 32px 32px; max-width: 720px } main p { line-height: 1.5 }</style></head>
+main { padding: 96px 32px 32px; max-width: 720px } main p { line-height: 1.5 }
+.stack { position: fixed; top: 0; left: 0; right: 0; z-index: 1000; --cpb-position: relative }
+.status-bar { position: fixed; right: 16px; bottom: 12px }</style></head>
 <body><main><h1>Image studio</h1><p>Your generations appear here.</p></main><div id="app"></div>
 <script src="/app.js"></script></body>
 </html>`

@@ -1,0 +1,45 @@
+import type {
+  CancelledTaskEvent,
+  CompletedTaskEvent,
+  ErrorTaskEvent,
+  InProgressTaskEvent,
+  QueuedTaskEvent,
+} from '@comfy-progress/core'
+
+/** An error as the banner reads it: a code from comfy-progress's table and a message. `ComfyProgressError` fits. */
+export interface ProgressError {
+  readonly code: string
+  readonly message: string
+}
+
+/** The callbacks the banner gives to {@link ProgressSource.subscribe}. */
+export interface ProgressCallbacks {
+  onProgress?(event: QueuedTaskEvent | InProgressTaskEvent): void
+  onComplete?(event: CompletedTaskEvent): void
+  onError?(error: ProgressError, event?: ErrorTaskEvent | CancelledTaskEvent): void
+}
+
+/**
+ * Where the banner gets a task's events: anything with `subscribe(taskId, callbacks) => unsubscribe`.
+ * `WebhookManager` (and its `webhookManager` singleton) fits; so does a fake in tests.
+ */
+export interface ProgressSource {
+  subscribe(taskId: string, callbacks: ProgressCallbacks): () => void
+}
+
+/** The connection states of `WebhookManager` (see its `ConnectionState`). */
+export type ConnectionSourceState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'given-up'
+
+/** A connection state with its details, as `WebhookManager.connection` gives it. */
+export interface ConnectionSourceInfo {
+  readonly state: ConnectionSourceState
+  readonly attempt: number
+  readonly delayMs?: number
+  readonly error?: ProgressError
+}
+
+/** Where {@link ConnectionStatus} reads the connection state: `WebhookManager` fits. */
+export interface ConnectionSource {
+  readonly connection: ConnectionSourceInfo
+  on(type: 'state', listener: (info: ConnectionSourceInfo) => void): () => void
+}
