@@ -483,7 +483,7 @@ describe('WebhookManager: reconnection', () => {
     FakeEventSource.last.refuse()
     await flush()
     expect(fetch.urls.slice(1)).toEqual(
-      [A, B, C].map((id) => `/progress?tasks=${id}${id === A ? `&lastEventId=${A}%3A3` : ''}`),
+      [A, B, C].map((id) => `/progress?tasks=${id}${id === A ? `&lastEventId=${A}:3` : ''}`),
     )
     expect(b.calls).toEqual([{ kind: 'error', value: 'TASK_EXPIRED', event: undefined }])
     expect([a.calls.length, c.calls.length]).toEqual([1, 0])

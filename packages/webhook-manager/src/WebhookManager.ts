@@ -1,22 +1,10 @@
-import {
-  type CancelledTaskEvent,
-  ComfyProgressError,
-  type ComfyProgressErrorCode,
-  computeBackoffDelay,
-  type ErrorTaskEvent,
-  errorCodes,
-  parseTaskEvent,
-  type TaskEvent,
-} from '@comfy-progress/core'
+import { ComfyProgressError, computeBackoffDelay, parseTaskEvent, type TaskEvent } from '@comfy-progress/core'
+import { errorOfEvent, knownCode } from './errorOfEvent.js'
+import { isGone, probeStatus } from './probeStatus.js'
 import { formatCursor, readSeq } from './streamCursor.js'
 import type { TaskCallbacks } from './TaskCallbacks.js'
 import type { ConnectionInfo, WebhookManagerEvents } from './WebhookManagerEvents.js'
-import type {
-  EventSourceLike,
-  ProbeFetch,
-  WebhookManagerOptions,
-  WebhookManagerTimers,
-} from './WebhookManagerOptions.js'
+import type { EventSourceLike, WebhookManagerOptions, WebhookManagerTimers } from './WebhookManagerOptions.js'
 
 /** One followed task: its listeners and how far the stream has brought it. */
 interface TaskEntry {
@@ -149,7 +137,7 @@ export class WebhookManager {
       case 'error':
       case 'cancelled': {
         this._cleanup(taskId)
-        const error = errorOf(event)
+        const error = errorOfEvent(event)
         this.#emit(entry, (listener) => listener.onError?.(error, event))
       }
     }
@@ -257,10 +245,10 @@ export class WebhookManager {
    */
   async #probe(taskIds: readonly string[], url: string): Promise<void> {
     const generation = this.#generation
-    const answer = await this.#status(url)
+    const answer = await probeStatus(url, this.#options)
     if (generation !== this.#generation) return
     if (!isGone(answer.status)) return this.#retry(answer.status)
-    const answers = await Promise.all(taskIds.map((id) => this.#status(this.#url([id]))))
+    const answers = await Promise.all(taskIds.map((id) => probeStatus(this.#url([id]), this.#options)))
     if (generation !== this.#generation) return
     const gone = taskIds.filter((_, index) => isGone(answers[index]!.status))
     if (gone.length === 0) return this.#retry(answer.status)
@@ -271,25 +259,6 @@ export class WebhookManager {
         [taskId],
         new ComfyProgressError(knownCode(code, fallback), undefined, { details: { taskId, status } }),
       )
-    }
-  }
-
-  async #status(url: string): Promise<{ status: number; code?: unknown }> {
-    const controller = new AbortController()
-    try {
-      const fetchImpl: ProbeFetch = this.#options.fetch ?? globalThis.fetch
-      const response = await fetchImpl(url, {
-        signal: controller.signal,
-        credentials: this.#options.withCredentials ? 'include' : 'same-origin',
-      })
-      if (!isGone(response.status)) return { status: response.status }
-      const body = (await response.json().catch(() => null)) as { error?: { code?: unknown } } | null
-      return { status: response.status, code: body?.error?.code }
-    } catch {
-      return { status: 0 }
-    } finally {
-      // The probe only wants the status: drop a stream the server may have started.
-      controller.abort()
     }
   }
 
@@ -319,10 +288,11 @@ export class WebhookManager {
     this.#timer = undefined
   }
 
+  /** The stream's URL; ids, `:` and `,` need no escaping in a query (ids are checked by `TASK_ID`). */
   #url(taskIds: readonly string[]): string {
     const cursor = formatCursor(taskIds.map((id) => [id, this.#tasks.get(id)?.seq ?? 0] as const))
     const base = this.#options.baseUrl ?? ''
-    return `${base}/progress?tasks=${taskIds.join(',')}${cursor && `&lastEventId=${encodeURIComponent(cursor)}`}`
+    return `${base}/progress?tasks=${taskIds.join(',')}${cursor && `&lastEventId=${cursor}`}`
   }
 
   #timers(): WebhookManagerTimers {
@@ -352,24 +322,4 @@ export class WebhookManager {
       }, 0)
     }
   }
-}
-
-/** A code the server sent, if it is in core's table; else the fallback. */
-function knownCode(code: unknown, fallback: ComfyProgressErrorCode): ComfyProgressErrorCode {
-  return typeof code === 'string' && Object.hasOwn(errorCodes, code)
-    ? (code as ComfyProgressErrorCode)
-    : fallback
-}
-
-function isGone(status: number): boolean {
-  return status === 404 || status === 410
-}
-
-/** The error handed to `onError` with a task's final `error` or `cancelled` event. */
-function errorOf(event: ErrorTaskEvent | CancelledTaskEvent): ComfyProgressError {
-  if (event.status === 'cancelled')
-    return new ComfyProgressError('TASK_CANCELLED', undefined, { details: event })
-  return new ComfyProgressError(knownCode(event.error.code, 'COMFY_EXECUTION_FAILED'), event.error.message, {
-    details: event.error,
-  })
 }
