@@ -14,5 +14,6 @@ if [ "$(pnpm --version 2>/dev/null || true)" != "$want" ]; then
 fi
 
 pnpm install --frozen-lockfile
-bash scripts/ensure-services.sh
+# The integration suites use a real Redis server; the browser suites drive Debian's Chromium.
+COMFY_PROGRESS_NEEDS_REDIS=1 COMFY_PROGRESS_NEEDS_CHROMIUM=1 bash scripts/ensure-services.sh
 pnpm test
