@@ -113,6 +113,41 @@ export const errorCodes = {
   EVENT_SOURCE_UNAVAILABLE:
     'EventSource is not available here; subscribe in the browser or pass one in the options.',
 
+  // ⑦' server: webhooks (signed deliveries to other servers; verifyWebhook for receivers)
+  /** A webhook URL is not an absolute `http:`/`https:` URL, carries credentials, or is too long. `details`: `{reason}`. */
+  WEBHOOK_URL_INVALID: 'The webhook URL must be an absolute http(s) URL without credentials.',
+  /** A webhook URL's host is, or resolves to, an address webhooks may not reach (loopback, private, link-local…) and is not allowlisted. `details`: `{host, address?, range}`. */
+  WEBHOOK_URL_FORBIDDEN:
+    'The webhook URL points at a loopback, private or otherwise non-public address; allowlist it if that is intended.',
+  /** A generate request asked for a per-task webhook, but the app has not enabled per-task webhooks. */
+  WEBHOOKS_DISABLED: 'Per-task webhooks are not enabled on this server.',
+  /** A webhook endpoint config (the app's, or `webhook` in a generate body) has a field of the wrong shape. `details`: `{field}`. */
+  WEBHOOK_CONFIG_INVALID: 'The webhook configuration is missing a field or has a field of the wrong shape.',
+  /** A webhook secret is not `whsec_` followed by the base64 of 24 to 64 bytes. */
+  WEBHOOK_SECRET_INVALID:
+    'The webhook secret must be "whsec_" followed by the base64 of 24 to 64 random bytes.',
+  /** A received webhook lacks `webhook-id`, `webhook-timestamp` or `webhook-signature`, or one is malformed. `details`: `{header}`. */
+  WEBHOOK_HEADERS_MISSING:
+    'The webhook request lacks a webhook-id, webhook-timestamp or webhook-signature header.',
+  /** A received webhook's timestamp is too far from now (replayed, or clocks apart). `details`: `{timestamp, now, toleranceSeconds}`. */
+  WEBHOOK_TIMESTAMP_OUT_OF_TOLERANCE: 'The webhook timestamp is too old or too far in the future.',
+  /** No `v1` signature of a received webhook matches its body under any of the given secrets. */
+  WEBHOOK_SIGNATURE_INVALID:
+    'The webhook signature does not match; check the secret and that the body is the raw bytes.',
+  /** A delivery attempt failed: network error, 5xx, 429 or another 4xx. `details`: `{status, reason}` (status `null`: no HTTP answer). */
+  WEBHOOK_DELIVERY_FAILED: 'The webhook receiver did not accept the delivery.',
+  /** A delivery attempt got no complete answer in time (15 s by default). `details`: `{timeoutMs}`. */
+  WEBHOOK_TIMEOUT: 'The webhook receiver did not answer in time.',
+  /** The receiver answered with a redirect (3xx); webhooks never follow redirects. `details`: `{status}`. */
+  WEBHOOK_REDIRECT_REFUSED:
+    'The webhook receiver answered with a redirect, which is not followed; configure the final URL.',
+  /** The receiver answered 410 Gone: the endpoint is disabled and its queued events are dropped. */
+  WEBHOOK_ENDPOINT_GONE: 'The webhook receiver answered 410 Gone; the endpoint is disabled.',
+  /** A webhook endpoint's queue was full and an event was dropped (progress first). `details`: `{limit}`. */
+  WEBHOOK_QUEUE_FULL: 'The webhook endpoint has too many undelivered events; an event was dropped.',
+  /** The webhook dispatcher was closed; pending deliveries were dropped and no task can be watched. */
+  WEBHOOK_DISPATCHER_CLOSED: 'The webhook dispatcher is closed.',
+
   // recordings
   /** A recording (fixtures/comfyui format) has a malformed line. */
   RECORDING_INVALID: 'A recording line is malformed.',
