@@ -4,6 +4,7 @@ export const entry = {
   index: 'src/index.ts',
   'node/index': 'src/adapters/node/index.ts',
   'fetch/index': 'src/adapters/fetch/index.ts',
+  'redis/index': 'src/adapters/redis/index.ts',
 }
 
 export default defineConfig({

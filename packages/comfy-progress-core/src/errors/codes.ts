@@ -104,6 +104,16 @@ export const errorCodes = {
   /** An unexpected failure inside the server (a bug); the server logs it, clients get no details. */
   INTERNAL_ERROR: 'An unexpected error happened on the server.',
 
+  // ⑥' server: Redis store, bus and task leases (@comfy-progress/server/redis; outages are STORE_UNAVAILABLE)
+  /** No ioredis client was passed in the `redis` option (ioredis is an optional peer dependency to install). */
+  REDIS_CLIENT_MISSING:
+    'Pass an ioredis client in the `redis` option: install the optional peer dependency ioredis and pass new Redis(url).',
+  /** An option of RedisTaskStore, RedisEventBus or RedisTaskLeases is invalid. `details`: `{option}`. */
+  REDIS_OPTIONS_INVALID: 'An option of the Redis store, bus or leases is invalid.',
+  /** A Redis key under the store's prefix holds data the store did not write (another app, another format). `details`: `{key}`. */
+  REDIS_DATA_INVALID:
+    'A Redis key under the store prefix holds data in an unknown format; use a prefix of its own.',
+
   // ⑧ browser: @comfy-progress/webhook-manager (reuses TASK_NOT_FOUND, TASK_EXPIRED, INVALID_TASK_IDS, TASK_EVENT_INVALID)
   /** The task was cancelled (removed from the queue or interrupted): the `onError` of a `cancelled` event. */
   TASK_CANCELLED: 'The task was cancelled.',

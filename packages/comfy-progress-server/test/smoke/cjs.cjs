@@ -3,6 +3,7 @@ const assert = require('node:assert/strict')
 const server = require('@comfy-progress/server')
 const node = require('@comfy-progress/server/node')
 const fetchAdapter = require('@comfy-progress/server/fetch')
+const redisAdapter = require('@comfy-progress/server/redis')
 
 const expected = [
   'TaskManager',
@@ -32,4 +33,10 @@ for (const adapter of [node, fetchAdapter]) {
 assert.deepEqual(Object.keys(node).sort(), Object.keys(fetchAdapter).sort(), 'the adapters mirror each other')
 assert.ok(server.isTaskId(server.createTaskId()))
 assert.equal(server.statusForError('TASK_EXPIRED'), 410)
+// ./redis never loads ioredis itself (an optional peer): the app passes its own client.
+assert.ok(!Object.keys(require.cache).some((path) => path.includes('ioredis')), './redis loaded ioredis')
+for (const name of ['RedisTaskStore', 'RedisEventBus', 'redisKeys', 'redisTaskStoreDefaults']) {
+  assert.ok(name in redisAdapter, `./redis is missing export ${name}`)
+}
+assert.throws(() => new redisAdapter.RedisTaskStore({}), { code: 'REDIS_CLIENT_MISSING' })
 console.log(`cjs ok: ${Object.keys(server).length} exports, adapters: ${Object.keys(node).join(', ')}`)

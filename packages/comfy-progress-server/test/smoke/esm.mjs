@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import * as server from '@comfy-progress/server'
 import * as node from '@comfy-progress/server/node'
 import * as fetchAdapter from '@comfy-progress/server/fetch'
+import * as redisAdapter from '@comfy-progress/server/redis'
 
 const expected = [
   'TaskManager',
@@ -43,4 +44,13 @@ const handler = fetchAdapter.createSseHandler({
 const response = await handler(new Request(`http://localhost/progress/${server.createTaskId()}`))
 assert.equal(response.status, 404)
 assert.equal((await response.json()).error.code, 'TASK_NOT_FOUND')
+// ./redis: the Redis store and bus; ioredis stays an optional peer, so constructing without a client
+// is a typed error (never an import-time failure).
+for (const name of ['RedisTaskStore', 'RedisEventBus', 'redisKeys', 'redisTaskStoreDefaults']) {
+  assert.ok(name in redisAdapter, `./redis is missing export ${name}`)
+}
+assert.ok(!('default' in redisAdapter), 'no default export')
+for (const Construct of [redisAdapter.RedisTaskStore, redisAdapter.RedisEventBus]) {
+  assert.throws(() => new Construct({}), { name: 'ComfyProgressError', code: 'REDIS_CLIENT_MISSING' })
+}
 console.log(`esm ok: ${Object.keys(server).length} exports, adapters: ${Object.keys(node).join(', ')}`)
