@@ -3,8 +3,8 @@ import { ComfyProgressError } from '@comfy-progress/core'
 import type { StoredTaskEvent } from '../store/TaskStore.js'
 import { decodeWebhookSecrets, type WebhookSecretInput } from './webhookSecret.js'
 
-/** The three Standard Webhooks headers of one delivery attempt. */
-export interface WebhookSignatureHeaders {
+/** The three Standard Webhooks headers of one delivery attempt (a type, so it is a plain header record). */
+export type WebhookSignatureHeaders = {
   /** Stable for one event across retries: receivers de-duplicate by it. */
   readonly 'webhook-id': string
   /** When the attempt was signed, in whole seconds since the epoch (fresh on every retry). */
