@@ -1,12 +1,13 @@
 /**
  * Browser test tools, shared by `@comfy-progress/webhook-manager` and `@comfy-progress/progress-banner`:
  * - {@link startTestSite}: a real `node:http` server on 127.0.0.1:0 that serves a test page, its
- *   esbuild bundle and the SSE route `GET /progress?tasks=…`, counts the open streams, and injects
+ *   esbuild bundle and the SSE route `GET …/progress?tasks=…`, counts the open streams, and injects
  *   faults in front of the route (HTTP errors, a wrong content type, streams cut mid-task);
- * - two SSE backends behind it: {@link createWireBackend}, a small implementation of the wire format of
+ * - SSE backends behind it: {@link createWireBackend}, a small implementation of the wire format of
  *   ARCHITECTURE.md (per-status `event:`, cursor `id:`, `retry:`, heartbeats, resume by `lastEventId`,
- *   404/410, close after the terminal events), and the real `@comfy-progress/server` handler when it
- *   exists (see `realServer.ts`);
+ *   404/410, close after the terminal events); the real `@comfy-progress/server` SSE handler over a
+ *   memory store (`realServer.ts`); and the whole real pipeline, ComfyUI simulator → ComfyClient →
+ *   TaskManager → every route under `/api` (`pipeline.ts`);
  * - {@link recordedTaskEvents}: the task events of a recorded real ComfyUI run (fixtures/comfyui),
  *   through core's `reduceProgress` and `createTaskEvent`, so the page sees real progress;
  * - {@link launchChromium}: Debian's Chromium through playwright-core.
@@ -133,7 +134,7 @@ export function recordedPreviewJpeg(recording = '01-txt2img-basic.jsonl'): Uint8
 /** Where the tasks live and how `/progress` is answered: the wire backend below, or the real server. */
 export interface SseBackend {
   readonly name: string
-  /** Answers `GET /progress…`. */
+  /** Answers `GET …/progress…` (and, for a backend that serves a whole app, every `/api/…` route). */
   handle(req: IncomingMessage, res: ServerResponse): void
   createTask(taskId: string): Promise<void>
   /** Publishes an event of a task; resolves with its sequence number. */
@@ -326,7 +327,7 @@ export async function startTestSite(backend: SseBackend): Promise<TestSite> {
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
-    if (url.pathname === '/progress' || url.pathname.startsWith('/progress/')) {
+    if (/\/progress(\/|$)/.test(url.pathname)) {
       const fault = faults.shift()
       requests.push({
         tasks: (url.searchParams.get('tasks') ?? '').split(',').filter(Boolean),
@@ -343,6 +344,10 @@ export async function startTestSite(backend: SseBackend): Promise<TestSite> {
       max = Math.max(max, open.size)
       res.on('close', () => open.delete(res))
       backend.handle(req, res)
+      return
+    }
+    if (url.pathname.startsWith('/api/')) {
+      backend.handle(req, res) // the app's other routes (a backend that serves them: see pipeline.ts)
       return
     }
     if (url.pathname === '/') {

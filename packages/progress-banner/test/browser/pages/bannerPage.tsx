@@ -110,6 +110,10 @@ export interface BannerHarness {
   /** Every callback the banners received from the manager (not the fake), in order. */
   readonly received: string[]
   readonly pageErrors: string[]
+  /** `POST {api}/generate` as an app does; resolves with the task id. */
+  generate(body: unknown): Promise<string>
+  /** Fetches a URL of the app; resolves with its status and content type. */
+  head(url: string): Promise<{ status: number; type: string | null }>
   /** Renders banners for `taskIds` (stacked when several) and the connection indicator. */
   mount(taskIds: readonly string[], options?: MountOptions & { source?: 'fake' | 'manager' }): void
   unmount(): void
@@ -123,7 +127,9 @@ declare global {
 
 const app = document.getElementById('app')!
 const fake = new FakeSource()
-const manager = new WebhookManager({ backoff: { initialDelayMs: 50, maxDelayMs: 400 } })
+/** `?api=/api`: the page talks to an app mounted under that prefix (the real pipeline), else to `/progress`. */
+const baseUrl = new URLSearchParams(location.search).get('api') ?? ''
+const manager = new WebhookManager({ baseUrl, backoff: { initialDelayMs: 50, maxDelayMs: 400 } })
 const watchedManager = recorded(manager)
 const calls: AppCall[] = []
 const pageErrors: string[] = []
@@ -136,6 +142,20 @@ window.bannerHarness = {
   calls,
   received,
   pageErrors,
+  async generate(body) {
+    const response = await fetch(`${baseUrl}/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    const answer = (await response.json()) as { taskId: string }
+    return answer.taskId
+  },
+  async head(url) {
+    const response = await fetch(url)
+    await response.arrayBuffer()
+    return { status: response.status, type: response.headers.get('content-type') }
+  },
   mount(taskIds, { source = 'fake', ...options } = {}) {
     const webhookManager = source === 'fake' ? fake : watchedManager
     const banners = taskIds.map((taskId) => (
