@@ -14,8 +14,11 @@ export interface ProgressError {
 
 /** The callbacks the banner gives to {@link ProgressSource.subscribe}. */
 export interface ProgressCallbacks {
+  /** A `queued` or `in-progress` event. */
   onProgress?(event: QueuedTaskEvent | InProgressTaskEvent): void
+  /** The `completed` event (final). */
   onComplete?(event: CompletedTaskEvent): void
+  /** A failure, with the `error` or `cancelled` event when there is one; `TASK_EVENT_INVALID` is not final. */
   onError?(error: ProgressError, event?: ErrorTaskEvent | CancelledTaskEvent): void
 }
 
