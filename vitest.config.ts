@@ -43,7 +43,10 @@ export default defineConfig({
         test: {
           // Node-side tests that drive Debian's Chromium through playwright-core against real servers.
           name: 'browser',
-          include: ['packages/*/test/browser/**/*.browser.test.{ts,tsx}', 'examples/*/test/browser/**/*.test.ts'],
+          include: [
+            'packages/*/test/browser/**/*.browser.test.{ts,tsx}',
+            'examples/*/test/browser/**/*.test.ts',
+          ],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
