@@ -4,7 +4,7 @@
  * `@comfy-progress/server/node` (Node `http`/`http2`, Express, Fastify, Koa) and
  * `@comfy-progress/server/fetch` (`Request`/`Response`: Hono, Next.js, Bun, Deno).
  *
- * Exports follow the data flow: ⑤ tasks, ⑥ store and bus, ⑦ SSE, then HTTP helpers.
+ * Exports follow the data flow: ⑤ tasks, ⑥ store and bus, ⑦ SSE, ⑦' webhooks, then HTTP helpers.
  *
  * @module
  */
@@ -50,6 +50,48 @@ export type { SubscriberLimiterOptions } from './sse/SubscriberLimiter.js'
 export { createSseRequestHandler, sseHandlerDefaults } from './sse/createSseRequestHandler.js'
 export type { SseHandlerOptions, TaskSource } from './sse/createSseRequestHandler.js'
 export type { SseStreamEndInfo } from './sse/handleSseRequest.js'
+
+// webhooks: signed deliveries to other servers (⑦'), and verification for receivers
+export { WebhookDispatcher } from './webhooks/WebhookDispatcher.js'
+export type { WatchTaskOptions, PreparedTaskWebhook } from './webhooks/WebhookDispatcher.js'
+export { webhookDispatcherDefaults } from './webhooks/WebhookDispatcherOptions.js'
+export type { WebhookDispatcherOptions, TaskWebhooksOptions } from './webhooks/WebhookDispatcherOptions.js'
+export type {
+  WebhookDispatcherEvents,
+  WebhookDeliveryRef,
+  WebhookAttemptInfo,
+  WebhookSettledInfo,
+  WebhookEndpointDisabledInfo,
+  WebhookTaskDeliveries,
+  WebhookEndpointDeliveries,
+} from './webhooks/WebhookDispatcherEvents.js'
+export type {
+  WebhookEndpointConfig,
+  TaskWebhookConfig,
+  WebhookEventFilter,
+} from './webhooks/parseWebhookConfig.js'
+export { webhookRetryDefaults, planWebhookRetry } from './webhooks/planWebhookRetry.js'
+export type { WebhookRetryOptions, RetryState } from './webhooks/planWebhookRetry.js'
+export { signWebhook, webhookIdFor, webhookBodyFor } from './webhooks/signWebhook.js'
+export type { SignWebhookInput, WebhookSignatureHeaders } from './webhooks/signWebhook.js'
+export { verifyWebhook, verifyWebhookDefaults } from './webhooks/verifyWebhook.js'
+export type { VerifyWebhookOptions, VerifiedWebhook, WebhookHeaderSource } from './webhooks/verifyWebhook.js'
+export {
+  createWebhookSecret,
+  decodeWebhookSecret,
+  WEBHOOK_SECRET_PREFIX,
+  webhookSecretLimits,
+} from './webhooks/webhookSecret.js'
+export type { WebhookSecretInput } from './webhooks/webhookSecret.js'
+export { validateWebhookUrl, MAX_WEBHOOK_URL_LENGTH } from './webhooks/validateWebhookUrl.js'
+export type { ValidateWebhookUrlOptions } from './webhooks/validateWebhookUrl.js'
+export { createAddressPolicy } from './webhooks/addressPolicy.js'
+export type { AddressPolicy } from './webhooks/addressPolicy.js'
+export { FORBIDDEN_IPV4_RANGES, FORBIDDEN_IPV6_RANGES } from './webhooks/forbiddenAddressRanges.js'
+export type { AddressRange } from './webhooks/forbiddenAddressRanges.js'
+export { createGuardedLookup, systemResolver } from './webhooks/createGuardedLookup.js'
+export type { WebhookResolver } from './webhooks/createGuardedLookup.js'
+export { parseRetryAfter } from './webhooks/parseRetryAfter.js'
 
 // routes, framework-neutral (the adapters wrap each of these)
 export { createRequestHandler } from './routes/createRequestHandler.js'

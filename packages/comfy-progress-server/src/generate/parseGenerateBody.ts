@@ -19,6 +19,8 @@ export const generateBodyLimits = Object.freeze({
  * `workflow` is required: an object of 1 to 1000 nodes, each with a non-empty `class_type` string
  * and, if present, an `inputs` object. `workflowName` and `prompt` are optional strings, `result` an
  * optional object of fields copied into the completed event. Throws `BODY_INVALID` naming the field.
+ * `webhook` (`{url, events?, secret?}`) is passed on as it is: the TaskManager's webhook dispatcher
+ * checks it, and refuses it unless the app enabled per-task webhooks.
  *
  * Apps that build the workflow on the server (the usual case: browsers should not post arbitrary
  * graphs to ComfyUI) pass their own `prepare` to the generate handler instead.
@@ -34,6 +36,8 @@ export function parseGenerateBody(body: unknown): CreateTaskRequest {
     ...(workflowName === undefined ? {} : { workflowName }),
     ...(prompt === undefined ? {} : { prompt }),
     ...(body.result === undefined ? {} : { result: body.result }),
+    // Checked by the TaskManager's webhook dispatcher (refused unless the app enables per-task webhooks).
+    ...(body.webhook === undefined ? {} : { webhook: body.webhook as CreateTaskRequest['webhook'] }),
   }
 }
 

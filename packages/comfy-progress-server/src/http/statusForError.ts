@@ -37,6 +37,13 @@ export const errorStatuses = Object.freeze({
   CLIENT_CLOSED: 503,
   COMFY_HTTP_ERROR: 502,
   COMFY_BAD_RESPONSE: 502,
+  // webhooks: a generate request's own `webhook` (403: the app has not enabled per-task webhooks)
+  WEBHOOKS_DISABLED: 403,
+  WEBHOOK_CONFIG_INVALID: 400,
+  WEBHOOK_URL_INVALID: 400,
+  WEBHOOK_URL_FORBIDDEN: 400,
+  WEBHOOK_SECRET_INVALID: 400,
+  WEBHOOK_DISPATCHER_CLOSED: 503,
 } satisfies Partial<Record<ComfyProgressErrorCode, number>>)
 
 /**

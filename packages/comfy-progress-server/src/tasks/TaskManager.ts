@@ -10,6 +10,7 @@ import type { EventBus } from '../store/EventBus.js'
 import { MemoryEventBus } from '../store/MemoryEventBus.js'
 import { MemoryTaskStore } from '../store/MemoryTaskStore.js'
 import type { TaskPreviewImage, TaskRecord, TaskStore } from '../store/TaskStore.js'
+import type { PreparedTaskWebhook } from '../webhooks/WebhookDispatcher.js'
 import { createTaskId } from './createTaskId.js'
 import type {
   CancelAction,
@@ -67,11 +68,14 @@ export class TaskManager {
   /**
    * Creates a task and starts it in the background; resolves with its id once its first event
    * (`queued`) is stored. Rejects with `TOO_MANY_TASKS` at the live-task cap, `TASK_MANAGER_CLOSED`,
-   * or `STORE_UNAVAILABLE`. ComfyUI's own failures (a rejected workflow, a server that is down) end the
-   * task with an `error` event instead: the caller already has its id.
+   * or `STORE_UNAVAILABLE`; a request's `webhook` is checked first and refused with
+   * `WEBHOOKS_DISABLED`, `WEBHOOK_CONFIG_INVALID`, `WEBHOOK_URL_INVALID`, `WEBHOOK_URL_FORBIDDEN` or
+   * `WEBHOOK_SECRET_INVALID`, before any task exists. ComfyUI's own failures (a rejected workflow, a
+   * server that is down) end the task with an `error` event instead: the caller already has its id.
    */
   async create(request: CreateTaskRequest): Promise<{ readonly taskId: string }> {
     if (this.#closed) throw new ComfyProgressError('TASK_MANAGER_CLOSED')
+    const webhook = this.#prepareWebhook(request.webhook)
     const taskId = createTaskId()
     await this.#store(() =>
       this.store.create({
@@ -84,6 +88,7 @@ export class TaskManager {
         },
       }),
     )
+    await this.#watchWebhooks(taskId, webhook)
     const run = new TaskRun(taskId, request, {
       store: this.store,
       bus: this.bus,
@@ -240,6 +245,27 @@ export class TaskManager {
       return await operation()
     } catch (error) {
       throw toComfyProgressError(error, 'STORE_UNAVAILABLE')
+    }
+  }
+
+  // webhooks: a request's own webhook is checked before the task exists; the dispatcher watches the
+  // task before its first event is published, so no event is missed.
+  #prepareWebhook(webhook: unknown): PreparedTaskWebhook | undefined {
+    if (webhook === undefined) return undefined
+    const webhooks = this.#options.webhooks
+    if (webhooks === undefined) throw new ComfyProgressError('WEBHOOKS_DISABLED')
+    return webhooks.prepareTaskWebhook(webhook)
+  }
+
+  async #watchWebhooks(taskId: string, webhook: PreparedTaskWebhook | undefined): Promise<void> {
+    try {
+      await this.#options.webhooks?.watch(taskId, {
+        bus: this.bus,
+        ...(webhook === undefined ? {} : { webhook }),
+      })
+    } catch (error) {
+      // Deliveries are best-effort next to the task itself: report, and run the task anyway.
+      this.#reportError(error, taskId)
     }
   }
 

@@ -1,6 +1,8 @@
 import type { ComfyClient, ComfyObjectInfo, ComfyWorkflow } from '@comfy-progress/core'
 import type { EventBus } from '../store/EventBus.js'
 import type { TaskStore } from '../store/TaskStore.js'
+import type { TaskWebhookConfig } from '../webhooks/parseWebhookConfig.js'
+import type { WebhookDispatcher } from '../webhooks/WebhookDispatcher.js'
 
 /** What {@link TaskManager} needs of a `ComfyClient` (a real one in production; any stand-in in tests). */
 export type TaskComfyClient = Pick<
@@ -53,6 +55,13 @@ export interface TaskManagerOptions {
    */
   readonly now?: () => number
   /**
+   * Webhooks: every task created is watched by this dispatcher (its app endpoints), and a request's
+   * own `webhook` is accepted when the dispatcher enables per-task webhooks. The app owns it:
+   * `TaskManager.close()` does not close it.
+   * @default undefined (no webhooks; a request with a `webhook` is refused with `WEBHOOKS_DISABLED`)
+   */
+  readonly webhooks?: WebhookDispatcher
+  /**
    * Called with failures that happen after `create` answered (a store that fails while a task runs).
    * @default reports with `console.error`
    */
@@ -72,6 +81,11 @@ export interface CreateTaskRequest {
    * inpaint, inpaintArea…). `imageUrl` is always the server's own.
    */
   readonly result?: Readonly<Record<string, unknown>>
+  /**
+   * A webhook for this task only, `{url, events?, secret?}`: checked (URL, SSRF guard, secret) before
+   * the task is created. Needs `webhooks` with per-task webhooks enabled, else `WEBHOOKS_DISABLED`.
+   */
+  readonly webhook?: TaskWebhookConfig
 }
 
 /** What `TaskManager.cancel` did: removed a pending prompt from ComfyUI's queue, or interrupted a running one. */
