@@ -21,6 +21,12 @@ export type {
 export { createTaskId, isTaskId } from './tasks/createTaskId.js'
 export { isTerminalEvent } from './tasks/isTerminalEvent.js'
 export { describeSubmitFailure } from './tasks/describeSubmitFailure.js'
+export type {
+  TaskOwnership,
+  TaskOwnershipHandlers,
+  TaskHandoff,
+  TakeoverClient,
+} from './tasks/TaskOwnership.js'
 
 // ⑥ store and bus: interfaces and memory implementations
 export type {

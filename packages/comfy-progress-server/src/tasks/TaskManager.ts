@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import {
   type ComfyImageRef,
   ComfyProgressError,
@@ -12,6 +13,7 @@ import { MemoryTaskStore } from '../store/MemoryTaskStore.js'
 import type { TaskPreviewImage, TaskRecord, TaskStore } from '../store/TaskStore.js'
 import type { PreparedTaskWebhook } from '../webhooks/WebhookDispatcher.js'
 import { createTaskId } from './createTaskId.js'
+import { adoptTask } from './adoptTask.js'
 import type {
   CancelAction,
   CreateTaskRequest,
@@ -19,7 +21,8 @@ import type {
   TaskManagerHealth,
   TaskManagerOptions,
 } from './TaskManagerOptions.js'
-import { TaskRun } from './TaskRun.js'
+import type { TaskHandoff, TaskOwnership, TakeoverClient } from './TaskOwnership.js'
+import { TaskRun, type TaskRunContext } from './TaskRun.js'
 
 /**
  * Runs generations as tasks. `create` answers with a `taskId` at once and never waits for ComfyUI:
@@ -49,6 +52,7 @@ export class TaskManager {
   readonly #signer: ImageSigner
   readonly #now: () => number
   readonly #runs = new Map<string, TaskRun>()
+  readonly #ownership: TaskOwnership | null
   #closed = false
 
   constructor(options: TaskManagerOptions) {
@@ -62,6 +66,16 @@ export class TaskManager {
     this.#signer = createImageSigner({
       basePath: options.basePath ?? '',
       ...(options.imageSecret === undefined ? {} : { secret: options.imageSecret }),
+    })
+    // Several instances: take over the tasks of instances that die, drop those another one took.
+    this.#ownership = options.ownership ?? null
+    this.#ownership?.start({
+      clientId: this.#client.clientId,
+      adopt: (taskId, handoff, client) => this.#adopt(taskId, handoff, client),
+      lost: (taskId) => {
+        this.#runs.get(taskId)?.abandon()
+        this.#runs.delete(taskId)
+      },
     })
   }
 
@@ -88,18 +102,12 @@ export class TaskManager {
         },
       }),
     )
+    if (this.#ownership !== null) {
+      const handoff: TaskHandoff = { request, clientId: this.#client.clientId }
+      await this.#store(() => this.#ownership!.claim(taskId, handoff))
+    }
     await this.#watchWebhooks(taskId, webhook)
-    const run = new TaskRun(taskId, request, {
-      store: this.store,
-      bus: this.bus,
-      now: this.#now,
-      objectInfo: this.#options.objectInfo ?? null,
-      exposeInternals: this.#options.exposeInternals ?? false,
-      previewUrl: (id, version) => `${this.#options.basePath ?? ''}/tasks/${id}/preview?v=${version}`,
-      buildResult: (req, outputs) => this.#buildResult(req, outputs),
-      onError: (error, id) => this.#reportError(error, id),
-      onEnded: (id) => this.#runs.delete(id),
-    })
+    const run = new TaskRun(taskId, request, this.#runContext())
     this.#runs.set(taskId, run)
     await run.start()
     void this.#submit(run, request)
@@ -193,11 +201,50 @@ export class TaskManager {
   async close(): Promise<void> {
     this.#closed = true
     await Promise.all([...this.#runs.values()].map((run) => run.settled()))
+    await this.#ownership?.close()
+  }
+
+  #runContext(resumeFrom: TaskRunContext['resumeFrom'] = null): TaskRunContext {
+    return {
+      store: this.store,
+      bus: this.bus,
+      now: this.#now,
+      objectInfo: this.#options.objectInfo ?? null,
+      exposeInternals: this.#options.exposeInternals ?? false,
+      previewUrl: (id, version) => `${this.#options.basePath ?? ''}/tasks/${id}/preview?v=${version}`,
+      buildResult: (req, outputs) => this.#buildResult(req, outputs),
+      onError: (error, id) => this.#reportError(error, id),
+      onEnded: (id) => {
+        this.#runs.delete(id)
+        void this.#ownership?.release(id)
+      },
+      resumeFrom,
+    }
+  }
+
+  /** Follows a task whose owner died (see `TaskOwnership`): reconciled by ComfyClient's `follow`. */
+  async #adopt(taskId: string, handoff: TaskHandoff, client: TakeoverClient | null): Promise<void> {
+    if (this.#closed || this.#runs.has(taskId)) return
+    const record = await this.#store(() => this.store.get(taskId))
+    if (record === undefined || record.finishedAt !== null) {
+      await this.#ownership?.release(taskId)
+      return
+    }
+    const run = new TaskRun(taskId, handoff.request, this.#runContext(record.latest?.event ?? null))
+    this.#runs.set(taskId, run)
+    adoptTask(run, record, client ?? this.#client)
   }
 
   async #submit(run: TaskRun, request: CreateTaskRequest): Promise<void> {
     try {
-      const submitted = await this.#client.submit(request.workflow, { listener: run.onPromptEvent })
+      // With several instances the prompt id is stored before the submit, so that an instance taking
+      // the task over finds the prompt even if this one dies while ComfyUI accepts it.
+      const promptId = this.#ownership === null ? undefined : randomUUID()
+      if (promptId !== undefined) await this.store.updateMetadata(run.taskId, { promptId })
+      const submitted = await this.#client.submit(request.workflow, {
+        listener: run.onPromptEvent,
+        ...(promptId === undefined ? {} : { promptId }),
+      })
       run.promptId = submitted.promptId
       if (run.ended) {
         // Cancelled while the submit was in flight.

@@ -3,6 +3,7 @@ import type { EventBus } from '../store/EventBus.js'
 import type { TaskStore } from '../store/TaskStore.js'
 import type { TaskWebhookConfig } from '../webhooks/parseWebhookConfig.js'
 import type { WebhookDispatcher } from '../webhooks/WebhookDispatcher.js'
+import type { TaskOwnership } from './TaskOwnership.js'
 
 /** What {@link TaskManager} needs of a `ComfyClient` (a real one in production; any stand-in in tests). */
 export type TaskComfyClient = Pick<
@@ -54,6 +55,13 @@ export interface TaskManagerOptions {
    * @default Date.now
    */
   readonly now?: () => number
+  /**
+   * Leases that let several instances share tasks: each task is followed by exactly one instance, and
+   * the tasks of an instance that dies are taken over by another (`RedisTaskLeases` from
+   * `@comfy-progress/server/redis`). `close()` closes it.
+   * @default null (one instance follows the tasks it created)
+   */
+  readonly ownership?: TaskOwnership | null
   /**
    * Webhooks: every task created is watched by this dispatcher (its app endpoints), and a request's
    * own `webhook` is accepted when the dispatcher enables per-task webhooks. The app owns it:

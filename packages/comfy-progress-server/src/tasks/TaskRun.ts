@@ -1,5 +1,6 @@
 import {
   type ComfyProgressError,
+  computeBackoffDelay,
   createTaskEvent,
   type CreateTaskEventOptions,
   errorCodes,
@@ -7,13 +8,15 @@ import {
   type ProgressState,
   type PromptEvent,
   type PromptOutcome,
+  isComfyProgressError,
   reduceProgress,
   type TaskEvent,
   type TaskResult,
 } from '@comfy-progress/core'
 import type { EventBus } from '../store/EventBus.js'
-import type { TaskStore } from '../store/TaskStore.js'
+import type { StoredTaskEvent, TaskStore } from '../store/TaskStore.js'
 import { describeSubmitFailure } from './describeSubmitFailure.js'
+import { isTerminalEvent } from './isTerminalEvent.js'
 import type { CreateTaskRequest, TaskManagerOptions } from './TaskManagerOptions.js'
 
 /** What a {@link TaskRun} needs from its TaskManager. */
@@ -32,7 +35,16 @@ export interface TaskRunContext {
   readonly onError: (error: unknown, taskId: string) => void
   /** Called once the terminal event is written (or could not be). */
   readonly onEnded: (taskId: string) => void
+  /**
+   * The task's latest stored event when this run takes over a task another instance followed: its
+   * percentage is the floor of this run's, so progress never goes backwards across the handover.
+   * @default null (a new task)
+   */
+  readonly resumeFrom?: TaskEvent | null
 }
+
+/** Attempts at writing a terminal event while the store is unavailable (about 2 minutes in all). */
+const TERMINAL_WRITE_ATTEMPTS = 8
 
 /**
  * One task being followed on ComfyUI: folds its prompt's frames into a progress state with core's
@@ -47,6 +59,8 @@ export class TaskRun {
   #writes: Promise<void> = Promise.resolve()
   #preview: { url: string } | null = null
   #ended = false
+  /** Whether an append of this run rejected (so that a retry may find its entry written). */
+  #appendFailed = false
   /** ComfyUI's prompt id, once the submit was accepted. */
   promptId: string | null = null
 
@@ -54,7 +68,9 @@ export class TaskRun {
     this.taskId = taskId
     this.#request = request
     this.#context = context
-    this.#state = initialProgressState({ workflow: request.workflow, objectInfo: context.objectInfo ?? null })
+    const state = initialProgressState({ workflow: request.workflow, objectInfo: context.objectInfo ?? null })
+    const floor = context.resumeFrom?.progress.percentage ?? 0
+    this.#state = floor > 0 ? { ...state, percentage: Math.min(99, floor) } : state
   }
 
   /** Whether the terminal event has been emitted. */
@@ -100,6 +116,14 @@ export class TaskRun {
     if (this.#ended) return
     this.#ended = true
     this.#end(this.#event({ cancelled: true }))
+  }
+
+  /**
+   * Stops following without writing anything more: another instance owns the task now (or ended it).
+   * The run counts as ended; `onEnded` is not called.
+   */
+  abandon(): void {
+    this.#ended = true
   }
 
   /** Resolves once every event emitted so far is written. */
@@ -170,14 +194,51 @@ export class TaskRun {
     void this.#writes.then(() => this.#context.onEnded(this.taskId))
   }
 
+  /**
+   * Appends `event`. After an attempt whose answer was lost (the store became unavailable), a retry of
+   * the terminal event may find it written already: the stored entry is then the answer.
+   */
+  async #append(event: TaskEvent): Promise<StoredTaskEvent> {
+    const store = this.#context.store
+    try {
+      return await store.append(this.taskId, event)
+    } catch (error) {
+      if (isComfyProgressError(error, 'TASK_FINISHED') && this.#appendFailed) {
+        const latest = (await store.get(this.taskId))?.latest
+        if (latest?.event.status === event.status && latest.event.timestamp === event.timestamp) return latest
+      }
+      if (isComfyProgressError(error, 'STORE_UNAVAILABLE')) this.#appendFailed = true
+      throw error
+    }
+  }
+
   #emit(event: TaskEvent): void {
-    const { store, bus, onError } = this.#context
+    const { bus, onError } = this.#context
+    // A progress event that cannot be written is superseded by the next one; a terminal event is
+    // retried while the store is unavailable (Redis restarting), or the task would never end.
+    const attempts = isTerminalEvent(event) ? TERMINAL_WRITE_ATTEMPTS : 1
     this.#writes = this.#writes.then(async () => {
       try {
-        await bus.publish(await store.append(this.taskId, event))
+        const stored = await retryUnavailable(() => this.#append(event), attempts)
+        await retryUnavailable(() => bus.publish(stored), attempts)
       } catch (error) {
         onError(error, this.taskId)
       }
     })
+  }
+}
+
+/** Runs `operation`, again after a backoff delay while it rejects with `STORE_UNAVAILABLE`. */
+async function retryUnavailable<T extends StoredTaskEvent | void>(
+  operation: () => Promise<T>,
+  attempts: number,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await operation()
+    } catch (error) {
+      if (attempt + 1 >= attempts || !isComfyProgressError(error, 'STORE_UNAVAILABLE')) throw error
+      await new Promise((resolve) => setTimeout(resolve, computeBackoffDelay(attempt)))
+    }
   }
 }
