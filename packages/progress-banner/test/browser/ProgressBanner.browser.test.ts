@@ -138,12 +138,20 @@ describe('ProgressBanner states', () => {
   )
 
   it(
-    'stays when hideAfterMs is null',
+    'stays when hideAfterMs is null, hides after the 4 s default otherwise',
     async () => {
+      await page.clock.install() // the page's timers, driven by the test
       await mount({ hideAfterMs: null })
       await emit(RUN.at(-1)!)
-      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 4500))) // past the 4 s default
+      await page.clock.runFor(60_000) // far past the 4 s default
       expect(await page.locator('.cpb').getAttribute('data-status')).toBe('completed')
+      // …whereas the default hides it after 4 s.
+      await mount({}, [OTHER])
+      await emit({ ...RUN.at(-1)!, taskId: OTHER })
+      await page.clock.runFor(3900)
+      expect(await page.locator('.cpb').count()).toBe(1)
+      await page.clock.runFor(200)
+      expect(await page.locator('.cpb').count()).toBe(0)
     },
     TEST_TIMEOUT,
   )

@@ -61,12 +61,21 @@ async function open(speed: number): Promise<Page> {
   return page
 }
 
-const generate = (workflow: string, prompt: string) =>
-  page!.evaluate((body) => window.bannerHarness.generate(body), {
-    workflow: loadWorkflow(workflow),
+/** `POST /api/generate` from the page, with a recorded workflow; a `seed` makes ComfyUI run it anew (no cache). */
+const generate = (workflow: string, prompt: string, seed?: number) => {
+  const nodes = loadWorkflow(workflow) as Record<
+    string,
+    { class_type: string; inputs: Record<string, unknown> }
+  >
+  for (const node of Object.values(nodes)) {
+    if (node.class_type === 'KSampler' && seed !== undefined) node.inputs.seed = seed
+  }
+  return page!.evaluate((body) => window.bannerHarness.generate(body), {
+    workflow: nodes,
     workflowName: workflow.replace('.json', ''),
     prompt,
   })
+}
 const mount = (taskIds: readonly string[], options: Record<string, unknown> = {}) =>
   page!.evaluate(([ids, props]) => window.bannerHarness.mount(ids, { source: 'manager', ...props }), [
     taskIds,
@@ -187,7 +196,7 @@ describe('ProgressBanner on the real pipeline (simulator → ComfyClient → Tas
       const page = await open(12) // ComfyUI runs one prompt at a time: most tasks wait in its queue
       const ids: string[] = []
       for (let index = 0; index < 10; index++)
-        ids.push(await generate('txt2img-basic.json', `picture ${index}`))
+        ids.push(await generate('txt2img-basic.json', `picture ${index}`, index))
       await mount(ids, { hideAfterMs: null })
       await page.waitForFunction(
         () => document.querySelectorAll('.cpb[data-status="completed"]').length === 10,

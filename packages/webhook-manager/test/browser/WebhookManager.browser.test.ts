@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import {
   bundlePage,
   createWireBackend,
+  expectCoalescedRun,
   launchChromium,
   recordedTaskEvents,
   type SseBackend,
@@ -49,23 +50,6 @@ function describeEvent(event: TaskEvent): string {
 }
 
 /** The SSE servers the page is tested against: the wire format as specified, and the real server. */
-/**
- * `seen` is `published` with, at most, some progress events left out: in publish order, nothing twice,
- * every status change kept, and the same final event.
- */
-function expectCoalescedRun(seen: readonly string[], published: readonly string[]): void {
-  let last = -1
-  for (const line of seen) {
-    const index = published.indexOf(line, last + 1)
-    expect(index, `delivered out of order or twice: ${line}`).toBeGreaterThan(last)
-    last = index
-  }
-  const statuses = (lines: readonly string[]) =>
-    lines.map((line) => line.split(' ')[0]).filter((status, index, all) => status !== all[index - 1])
-  expect(statuses(seen)).toEqual(statuses(published))
-  expect(seen.at(-1)).toBe(published.at(-1))
-}
-
 const backends: [string, () => SseBackend][] = [
   ['wire format', createWireBackend],
   ['@comfy-progress/server', createServerBackend],

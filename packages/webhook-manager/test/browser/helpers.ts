@@ -27,6 +27,7 @@ import {
 } from '@comfy-progress/core'
 import { build } from 'esbuild'
 import { type Browser, chromium } from 'playwright-core'
+import { expect } from 'vitest'
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
@@ -407,4 +408,21 @@ export async function waitUntil(condition: () => boolean, message: string, timeo
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${message}`)
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
+}
+
+/**
+ * `seen` is `published` with, at most, some progress events left out: in publish order, nothing twice,
+ * every status change kept, and the same final event.
+ */
+export function expectCoalescedRun(seen: readonly string[], published: readonly string[]): void {
+  let last = -1
+  for (const line of seen) {
+    const index = published.indexOf(line, last + 1)
+    expect(index, `delivered out of order or twice: ${line}`).toBeGreaterThan(last)
+    last = index
+  }
+  const statuses = (lines: readonly string[]) =>
+    lines.map((line) => line.split(' ')[0]).filter((status, index, all) => status !== all[index - 1])
+  expect(statuses(seen)).toEqual(statuses(published))
+  expect(seen.at(-1)).toBe(published.at(-1))
 }
