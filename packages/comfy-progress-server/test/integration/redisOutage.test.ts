@@ -104,7 +104,7 @@ describe('RedisTaskStore and RedisEventBus when Redis goes away', () => {
     // Only the subscriber connections drop: events 2 and 3 are published to nobody.
     const admin = connect()
     await ready(admin)
-    await admin.client('KILL', 'TYPE', 'pubsub')
+    await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub')
     await emit(inProgress(taskId, 10))
     await emit(inProgress(taskId, 20))
     await vi.waitFor(() => expect(seen).toEqual([1, 2, 3]), { timeout: 10_000 })

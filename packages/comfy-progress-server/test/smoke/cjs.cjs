@@ -35,7 +35,13 @@ assert.ok(server.isTaskId(server.createTaskId()))
 assert.equal(server.statusForError('TASK_EXPIRED'), 410)
 // ./redis never loads ioredis itself (an optional peer): the app passes its own client.
 assert.ok(!Object.keys(require.cache).some((path) => path.includes('ioredis')), './redis loaded ioredis')
-for (const name of ['RedisTaskStore', 'RedisEventBus', 'redisKeys', 'redisTaskStoreDefaults']) {
+for (const name of [
+  'RedisTaskStore',
+  'RedisEventBus',
+  'RedisTaskLeases',
+  'redisKeys',
+  'redisTaskStoreDefaults',
+]) {
   assert.ok(name in redisAdapter, `./redis is missing export ${name}`)
 }
 assert.throws(() => new redisAdapter.RedisTaskStore({}), { code: 'REDIS_CLIENT_MISSING' })

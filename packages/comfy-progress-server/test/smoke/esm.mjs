@@ -46,11 +46,21 @@ assert.equal(response.status, 404)
 assert.equal((await response.json()).error.code, 'TASK_NOT_FOUND')
 // ./redis: the Redis store and bus; ioredis stays an optional peer, so constructing without a client
 // is a typed error (never an import-time failure).
-for (const name of ['RedisTaskStore', 'RedisEventBus', 'redisKeys', 'redisTaskStoreDefaults']) {
+for (const name of [
+  'RedisTaskStore',
+  'RedisEventBus',
+  'RedisTaskLeases',
+  'redisKeys',
+  'redisTaskStoreDefaults',
+]) {
   assert.ok(name in redisAdapter, `./redis is missing export ${name}`)
 }
 assert.ok(!('default' in redisAdapter), 'no default export')
-for (const Construct of [redisAdapter.RedisTaskStore, redisAdapter.RedisEventBus]) {
+for (const Construct of [
+  redisAdapter.RedisTaskStore,
+  redisAdapter.RedisEventBus,
+  redisAdapter.RedisTaskLeases,
+]) {
   assert.throws(() => new Construct({}), { name: 'ComfyProgressError', code: 'REDIS_CLIENT_MISSING' })
 }
 console.log(`esm ok: ${Object.keys(server).length} exports, adapters: ${Object.keys(node).join(', ')}`)

@@ -22,6 +22,8 @@ export interface RedisKeys {
   gone(taskId: string): string
   /** String: the id of the instance that follows the task's prompt, with a time to live (the lease). */
   owner(taskId: string): string
+  /** String: what another instance needs to take the task over (JSON of a `TaskHandoff`). */
+  handoff(taskId: string): string
   /** Sorted set: live task ids, scored by when an abandoned live task is given up. */
   readonly live: string
   /** Sorted set: finished task ids, scored by `expiresAt`. */
@@ -60,6 +62,7 @@ export function redisKeys(prefix: string = DEFAULT_REDIS_KEY_PREFIX): RedisKeys 
     preview: (taskId: string) => `${task(taskId)}:preview`,
     gone: (taskId: string) => `${task(taskId)}:gone`,
     owner: (taskId: string) => `${task(taskId)}:owner`,
+    handoff: (taskId: string) => `${task(taskId)}:handoff`,
     live: `${prefix}live`,
     finished: `${prefix}finished`,
     leases: `${prefix}leases`,

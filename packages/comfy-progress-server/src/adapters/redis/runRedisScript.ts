@@ -5,25 +5,25 @@ import type { Redis } from 'ioredis'
 export interface RedisScript {
   readonly source: string
   readonly sha: string
-  readonly numberOfKeys: number
 }
 
 /**
- * A {@link RedisScript} for `source`, which reads its first `numberOfKeys` arguments as `KEYS`.
+ * A {@link RedisScript} for `source`. Every call passes its keys as `KEYS` (as many as the call
+ * needs) and its other arguments as `ARGV`.
  *
  * @example
  * ```ts
- * const bump = defineRedisScript(1, "return redis.call('INCR', KEYS[1])")
+ * const bump = defineRedisScript("return redis.call('INCR', KEYS[1])")
  * await runRedisScript(redis, bump, { keys: ['counter'], args: [] })
  * ```
  */
-export function defineRedisScript(numberOfKeys: number, source: string): RedisScript {
-  return Object.freeze({ source, sha: createHash('sha1').update(source).digest('hex'), numberOfKeys })
+export function defineRedisScript(source: string): RedisScript {
+  return Object.freeze({ source, sha: createHash('sha1').update(source).digest('hex') })
 }
 
 /** The keys and arguments of one script call. */
 export interface RedisScriptCall {
-  /** `KEYS`, as many as the script's `numberOfKeys`. */
+  /** `KEYS`: every key the script touches (Redis needs them declared). */
   readonly keys: readonly string[]
   /** `ARGV`: strings, or bytes (sent without a copy). */
   readonly args: readonly (string | Uint8Array)[]
@@ -40,10 +40,10 @@ export async function runRedisScript(
 ): Promise<unknown> {
   const argv = [...call.keys, ...call.args.map(toRedisArgument)]
   try {
-    return await redis.evalsha(script.sha, script.numberOfKeys, ...argv)
+    return await redis.evalsha(script.sha, call.keys.length, ...argv)
   } catch (error) {
     if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
-    return redis.eval(script.source, script.numberOfKeys, ...argv)
+    return redis.eval(script.source, call.keys.length, ...argv)
   }
 }
 

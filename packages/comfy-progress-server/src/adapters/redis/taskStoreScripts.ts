@@ -28,7 +28,6 @@ if state[2] and tonumber(state[2]) <= now then return {'TASK_EXPIRED'} end
  * liveTaskTtlMs, then metadata field/value pairs.
  */
 export const createScript = defineRedisScript(
-  4,
   `
 if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return {'TASK_ID_CONFLICT'} end
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[1])
@@ -51,7 +50,6 @@ return {'ok'}
  * event that changes the status also goes to the `marks` stream, which the log's bound never trims.
  */
 export const appendScript = defineRedisScript(
-  7,
   `${REQUIRE_TASK}
 if state[6] == ARGV[7] then return {'ok', tonumber(state[5])} end
 if state[3] then return {'TASK_FINISHED'} end
@@ -77,7 +75,6 @@ return {'ok', seq}
 
 /** KEYS: task, gone. ARGV: now, expiredMemoryMs, then metadata field/value pairs. Answers the new hash. */
 export const updateMetadataScript = defineRedisScript(
-  2,
   `${REQUIRE_TASK}
 for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return {'ok', redis.call('HGETALL', KEYS[1])}
@@ -86,7 +83,6 @@ return {'ok', redis.call('HGETALL', KEYS[1])}
 
 /** KEYS: task, gone, preview. ARGV: now, expiredMemoryMs, bytes, mimeType, liveTaskTtlMs. */
 export const putPreviewScript = defineRedisScript(
-  3,
   `${REQUIRE_TASK}
 if state[3] then return {'ok', tonumber(redis.call('HGET', KEYS[1], 'previews'))} end
 local version = redis.call('HINCRBY', KEYS[1], 'previews', 1)
@@ -98,7 +94,6 @@ return {'ok', version}
 
 /** KEYS: task, gone, log, marks. ARGV: now, expiredMemoryMs, first stream id. */
 export const eventsAfterScript = defineRedisScript(
-  4,
   `${REQUIRE_TASK}
 return {'ok', redis.call('XRANGE', KEYS[3], ARGV[3], '+'), redis.call('XRANGE', KEYS[4], ARGV[3], '+')}
 `,
@@ -106,7 +101,6 @@ return {'ok', redis.call('XRANGE', KEYS[3], ARGV[3], '+'), redis.call('XRANGE', 
 
 /** KEYS: live, finished. ARGV: now. Forgets what is due, then counts. */
 export const countScript = defineRedisScript(
-  2,
   `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])

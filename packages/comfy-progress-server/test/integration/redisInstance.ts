@@ -1,0 +1,72 @@
+/**
+ * One server instance for the multi-instance tests, run as a child process
+ * (`node --conditions=@comfy-progress/source --import tsx redisInstance.ts`): ComfyClient to the
+ * simulator, the Redis store, bus and leases, the TaskManager and the node adapter on a free port.
+ * Configured by the JSON in `CP_INSTANCE`; prints `{"port":…}` on its first stdout line, logs
+ * background errors on stderr as JSON lines, exits cleanly on SIGTERM.
+ */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { ComfyClient } from '@comfy-progress/core'
+import { Redis } from 'ioredis'
+import { createHandler } from '../../src/adapters/node/index.js'
+import { RedisEventBus, RedisTaskLeases, RedisTaskStore } from '../../src/adapters/redis/index.js'
+import { TaskManager } from '../../src/tasks/TaskManager.js'
+
+/** What the test tells an instance. */
+export interface InstanceConfig {
+  readonly name: string
+  readonly simUrl: string
+  readonly redisPort: number
+  readonly keyPrefix: string
+  readonly imageSecret: string
+  readonly leaseTtlMs: number
+}
+
+const config = JSON.parse(process.env.CP_INSTANCE ?? '{}') as InstanceConfig
+const log = (kind: string) => (error: unknown) => {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  process.stderr.write(`${JSON.stringify({ instance: config.name, kind, error: text })}\n`)
+}
+
+const redis = new Redis({
+  host: '127.0.0.1',
+  port: config.redisPort,
+  maxRetriesPerRequest: 1,
+  retryStrategy: (attempt) => Math.min(attempt * 50, 300),
+})
+redis.on('error', () => undefined)
+const { keyPrefix } = config
+const client = new ComfyClient({ baseUrl: config.simUrl })
+const tasks = new TaskManager({
+  client,
+  store: new RedisTaskStore({ redis, keyPrefix }),
+  bus: new RedisEventBus({ redis, keyPrefix, onError: log('bus') }),
+  ownership: new RedisTaskLeases({
+    redis,
+    keyPrefix,
+    connect: (clientId) => new ComfyClient({ baseUrl: config.simUrl, clientId }),
+    leaseTtlMs: config.leaseTtlMs,
+    renewIntervalMs: Math.max(50, Math.floor(config.leaseTtlMs / 4)),
+    takeoverIntervalMs: Math.max(50, Math.floor(config.leaseTtlMs / 4)),
+    takeoverGraceMs: Math.max(50, Math.floor(config.leaseTtlMs / 4)),
+    onError: log('leases'),
+  }),
+  imageSecret: config.imageSecret,
+  onError: log('task'),
+})
+const handle = createHandler({ tasks, retryMs: 50, heartbeatMs: 500 })
+const server = createServer((request, response) => void handle(request, response))
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`)
+})
+
+process.once('SIGTERM', () => {
+  server.closeAllConnections()
+  server.close()
+  void tasks
+    .close()
+    .then(() => client.close())
+    .then(() => redis.quit())
+    .finally(() => process.exit(0))
+})
