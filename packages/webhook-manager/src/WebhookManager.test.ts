@@ -198,6 +198,21 @@ describe('WebhookManager: subscribing and routing', () => {
     expect(states).toEqual(['given-up'])
   })
 
+  it('calls callbacks as methods of the object given (a class instance keeps its prototype methods and this)', async () => {
+    const { wm } = manager()
+    class Follower {
+      readonly seen: number[] = []
+      onProgress(event: TaskEvent): void {
+        this.seen.push(event.progress.currentValue)
+      }
+    }
+    const follower = new Follower()
+    wm.subscribe(A, follower)
+    await flush()
+    FakeEventSource.last.send(inProgress(A, 4), `${A}:1`)
+    expect(follower.seen).toEqual([4])
+  })
+
   it('keeps delivering to other listeners when one throws, and rethrows on a fresh stack', async () => {
     const { wm } = manager()
     const task = recorder()

@@ -6,9 +6,14 @@ import type { TaskCallbacks } from './TaskCallbacks.js'
 import type { ConnectionInfo, WebhookManagerEvents } from './WebhookManagerEvents.js'
 import type { EventSourceLike, WebhookManagerOptions, WebhookManagerTimers } from './WebhookManagerOptions.js'
 
+/** One subscription: a box around the app's callbacks, so that each `subscribe` is its own. */
+interface Listener {
+  readonly callbacks: TaskCallbacks
+}
+
 /** One followed task: its listeners and how far the stream has brought it. */
 interface TaskEntry {
-  readonly listeners: Set<TaskCallbacks>
+  readonly listeners: Set<Listener>
   /** Sequence number of the last event delivered; 0 before the first. The resume cursor is built from it. */
   seq: number
 }
@@ -85,8 +90,9 @@ export class WebhookManager {
       queueMicrotask(() => callbacks.onError?.(error))
       return () => undefined
     }
-    // A copy, so that the same callbacks object subscribed twice makes two independent subscriptions.
-    const listener: TaskCallbacks = { ...callbacks }
+    // Boxed, so that the same callbacks object subscribed twice makes two independent subscriptions;
+    // the callbacks are still called as its methods (class instances keep their `this`).
+    const listener: Listener = { callbacks }
     let entry = this.#tasks.get(taskId)
     if (!entry) {
       entry = { listeners: new Set(), seq: 0 }
@@ -306,9 +312,9 @@ export class WebhookManager {
   }
 
   /** Calls each listener still subscribed; one that throws does not stop the others. */
-  #emit(entry: TaskEntry, call: (listener: TaskCallbacks) => void): void {
+  #emit(entry: TaskEntry, call: (callbacks: TaskCallbacks) => void): void {
     for (const listener of [...entry.listeners]) {
-      if (entry.listeners.has(listener)) this.#call(() => call(listener))
+      if (entry.listeners.has(listener)) this.#call(() => call(listener.callbacks))
     }
   }
 
