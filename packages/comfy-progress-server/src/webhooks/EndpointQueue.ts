@@ -164,7 +164,15 @@ export class EndpointQueue {
     delivery.attempts++
     delivery.firstAttemptAt ??= timers.now()
     this.#inFlight++
-    const result = await this.#context.send(delivery, this.#abort.signal)
+    const result = await this.#context
+      .send(delivery, this.#abort.signal)
+      .catch((error: unknown): WebhookAttemptResult => ({
+        ok: false,
+        error: new ComfyProgressError('WEBHOOK_DELIVERY_FAILED', undefined, {
+          cause: error,
+          details: { status: null, reason: 'request' },
+        }),
+      }))
     this.#inFlight--
     if (this.#closed) return this.#discard(delivery, 'closed', closedError())
     const now = timers.now()

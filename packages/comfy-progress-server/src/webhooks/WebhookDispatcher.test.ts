@@ -1,5 +1,5 @@
 import { isComfyProgressError } from '@comfy-progress/core'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { completed, queued } from '../../test/helpers.js'
 import { MemoryEventBus } from '../store/MemoryEventBus.js'
 import { WebhookDispatcher } from './WebhookDispatcher.js'
@@ -71,6 +71,7 @@ describe('WebhookDispatcher', () => {
       [{ maxQueuedEvents: Number.NaN }, 'WEBHOOK_CONFIG_INVALID'],
       [{ allow: ['10.0.0.0/99'] }, 'WEBHOOK_CONFIG_INVALID'],
       [{ taskWebhooks: { secret: 'nope' } }, 'WEBHOOK_SECRET_INVALID'],
+      [{ userAgent: 'bot\r\nX-Injected: 1' }, 'WEBHOOK_CONFIG_INVALID'],
     ]
     for (const [options, expected] of bad) expect(code(() => create(options))).toBe(expected)
   })
@@ -144,6 +145,26 @@ describe('WebhookDispatcher', () => {
         }),
       ],
     })
+  })
+
+  it('keeps delivering when an app listener throws', async () => {
+    const bus = new MemoryEventBus()
+    const dispatcher = create({ bus, endpoints: [endpoint] })
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    try {
+      const settled: string[] = []
+      dispatcher.on('attempt', () => {
+        throw new Error('listener bug')
+      })
+      dispatcher.on('failed', (info) => settled.push(info.webhookId))
+      await dispatcher.watch(TASK)
+      await bus.publish({ taskId: TASK, seq: 1, event: queued(TASK) })
+      await bus.publish({ taskId: TASK, seq: 2, event: completed(TASK) })
+      await expect.poll(() => settled).toEqual([`${TASK}:1`, `${TASK}:2`])
+      expect(errors).toHaveBeenCalledTimes(2)
+    } finally {
+      errors.mockRestore()
+    }
   })
 
   it('refuses to watch without a bus, and after close()', async () => {

@@ -1,13 +1,12 @@
 import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
 import { ComfyProgressError, globalTimers, type Timers } from '@comfy-progress/core'
-import { EventEmitter } from 'eventemitter3'
 import type { EventBus, Unsubscribe } from '../store/EventBus.js'
 import type { StoredTaskEvent } from '../store/TaskStore.js'
 import { isTerminalEvent } from '../tasks/isTerminalEvent.js'
 import { type AddressPolicy, createAddressPolicy } from './addressPolicy.js'
 import { createGuardedLookup } from './createGuardedLookup.js'
-import { DeliveryLog } from './DeliveryLog.js'
+import { DeliveryReporter } from './DeliveryReporter.js'
 import { type Delivery, EndpointQueue } from './EndpointQueue.js'
 import { parseEndpointConfig, parseTaskWebhook, type WebhookTarget } from './parseWebhookConfig.js'
 import { planWebhookRetry } from './planWebhookRetry.js'
@@ -15,7 +14,8 @@ import { ProgressThrottle } from './ProgressThrottle.js'
 import { sendWebhookRequest } from './sendWebhookRequest.js'
 import { signWebhookWithKeys, webhookBodyFor, webhookIdFor } from './signWebhook.js'
 import type { WebhookDispatcherEvents, WebhookTaskDeliveries } from './WebhookDispatcherEvents.js'
-import { webhookDispatcherDefaults, type WebhookDispatcherOptions } from './WebhookDispatcherOptions.js'
+import type { WebhookDispatcherOptions } from './WebhookDispatcherOptions.js'
+import { type DispatcherSettings, resolveDispatcherSettings } from './resolveDispatcherSettings.js'
 import { decodeWebhookSecrets } from './webhookSecret.js'
 
 /** Options of {@link WebhookDispatcher.watch}. */
@@ -83,13 +83,9 @@ const MAX_GONE_URLS = 1024
  * ```
  */
 export class WebhookDispatcher {
-  readonly #emitter = new EventEmitter<WebhookDispatcherEvents>()
+  readonly #reporter: DeliveryReporter
   readonly #options: WebhookDispatcherOptions
-  readonly #settings: {
-    -readonly [
-      K in keyof typeof webhookDispatcherDefaults
-    ]: (typeof webhookDispatcherDefaults)[K] extends number ? number : string
-  }
+  readonly #settings: DispatcherSettings
   readonly #timers: Timers
   readonly #random: () => number
   readonly #policy: AddressPolicy
@@ -98,23 +94,19 @@ export class WebhookDispatcher {
   readonly #taskQueues = new Map<string, { queue: EndpointQueue; users: number }>()
   readonly #goneTaskUrls = new Set<string>()
   readonly #watches = new Map<string, TaskWatch>()
-  readonly #log: DeliveryLog
   readonly #prepared = new WeakSet<object>()
   #closed = false
 
   /** Throws `WEBHOOK_CONFIG_INVALID`, `WEBHOOK_URL_*` or `WEBHOOK_SECRET_INVALID` for bad options. */
   constructor(options: WebhookDispatcherOptions = {}) {
     this.#options = options
-    this.#settings = {
-      timeoutMs: integerOption(options, 'timeoutMs'),
-      throttleMs: integerOption(options, 'throttleMs'),
-      maxQueuedEvents: integerOption(options, 'maxQueuedEvents'),
-      concurrency: integerOption(options, 'concurrency'),
-      maxTrackedTasks: integerOption(options, 'maxTrackedTasks'),
-      userAgent: options.userAgent ?? webhookDispatcherDefaults.userAgent,
-    }
+    this.#settings = resolveDispatcherSettings(options)
     this.#timers = options.timers ?? globalTimers
     this.#random = options.random ?? Math.random
+    this.#reporter = new DeliveryReporter({
+      maxTrackedTasks: this.#settings.maxTrackedTasks,
+      now: () => this.#timers.now(),
+    })
     this.#policy = createAddressPolicy(options.allow ?? [])
     if (options.taskWebhooks?.secret !== undefined) decodeWebhookSecrets(options.taskWebhooks.secret)
     const endpoints: readonly unknown[] = options.endpoints ?? []
@@ -130,7 +122,6 @@ export class WebhookDispatcher {
       target,
       queue: this.#createQueue(target.url, target.endpointId, null),
     }))
-    this.#log = new DeliveryLog(this.#settings.maxTrackedTasks)
   }
 
   /** Subscribes to an event; returns the function that unsubscribes. */
@@ -138,9 +129,7 @@ export class WebhookDispatcher {
     event: TEvent,
     listener: (...args: WebhookDispatcherEvents[TEvent]) => void,
   ): () => void {
-    const fn = listener as EventEmitter.EventListener<WebhookDispatcherEvents, TEvent>
-    this.#emitter.on(event, fn)
-    return () => void this.#emitter.off(event, fn)
+    return this.#reporter.on(event, listener)
   }
 
   /** Whether generate requests may bring their own `webhook`. */
@@ -211,7 +200,7 @@ export class WebhookDispatcher {
    * so the summary may be shown with the task's status.
    */
   getDeliveries(taskId: string): WebhookTaskDeliveries | undefined {
-    return this.#log.get(taskId)
+    return this.#reporter.deliveries(taskId)
   }
 
   /**
@@ -228,7 +217,7 @@ export class WebhookDispatcher {
     this.#taskQueues.clear()
     this.#agents.http.destroy()
     this.#agents.https.destroy()
-    this.#emitter.removeAllListeners()
+    this.#reporter.close()
   }
 
   #target(webhook: unknown): WebhookTarget {
@@ -257,7 +246,7 @@ export class WebhookDispatcher {
         state: 'queued',
         timer: null,
       }
-      this.#log.queued(entry.taskId, target)
+      this.#reporter.queued(target.url, delivery)
       queue.enqueue(delivery)
     }
     if (terminal) this.#endWatch(watch)
@@ -300,65 +289,21 @@ export class WebhookDispatcher {
 
   /** An endpoint's queue; `taskKey` is the URL of a per-task webhook's shared queue, `null` for an app endpoint. */
   #createQueue(url: URL, endpointId: string, taskKey: string | null): EndpointQueue {
-    const timers = this.#timers
-    const endpoint = (delivery: Delivery) => ({ endpointId: delivery.endpointId, url })
-    const ref = (delivery: Delivery) => ({
-      webhookId: delivery.webhookId,
-      taskId: delivery.entry.taskId,
-      seq: delivery.entry.seq,
-      eventStatus: delivery.entry.event.status,
-      endpointId: delivery.endpointId,
-      url: url.href,
-    })
     return new EndpointQueue({
-      timers,
+      timers: this.#timers,
       concurrency: this.#settings.concurrency,
       maxQueued: this.#settings.maxQueuedEvents,
       send: (delivery, signal) => this.#send(url, delivery, signal),
       planRetry: (state) => planWebhookRetry(state, this.#options.retry, this.#random),
-      onAttempt: (delivery, answer, retryInMs) => {
-        const httpStatus = answer.status
-        const error = answer.kind === 'delivered' ? null : answer.error
-        this.#log.attempted(delivery.entry.taskId, endpoint(delivery), {
-          httpStatus,
-          error: error?.code ?? null,
-          at: timers.now(),
-        })
-        const outcome = answer.kind === 'retry' ? (retryInMs === null ? 'failed' : 'retry') : answer.kind
-        this.#emitter.emit('attempt', {
-          ...ref(delivery),
-          attempt: delivery.attempts,
-          outcome,
-          httpStatus,
-          error,
-          retryInMs: outcome === 'retry' ? retryInMs : null,
-        })
-      },
+      onAttempt: (delivery, answer, retryInMs) =>
+        this.#reporter.attempted(url, delivery, { answer, retryInMs }),
       onSettled: (delivery, outcome) => {
-        const superseded = outcome.kind === 'dropped' && outcome.reason === 'superseded'
-        const error = outcome.kind === 'delivered' ? null : outcome.error
-        this.#log.settled(delivery.entry.taskId, endpoint(delivery), {
-          outcome: superseded ? 'superseded' : outcome.kind,
-          error: error?.code ?? null,
-        })
-        if (!superseded) {
-          this.#emitter.emit(outcome.kind, {
-            ...ref(delivery),
-            outcome: outcome.kind,
-            attempts: delivery.attempts,
-            httpStatus: outcome.kind === 'dropped' ? null : outcome.status,
-            error,
-          })
-        }
+        this.#reporter.settled(url, delivery, outcome)
         if (taskKey !== null && !this.#closed) this.#releaseIfIdle(taskKey)
       },
       onDisabled: (error) => {
         if (taskKey !== null) this.#rememberGone(taskKey)
-        this.#emitter.emit('endpointDisabled', {
-          endpointId,
-          url: url.href,
-          error,
-        })
+        this.#reporter.disabled(url, endpointId, error)
       },
     })
   }
@@ -394,16 +339,6 @@ export class WebhookDispatcher {
     }
   }
 }
-
-/** `options[field]` if it is a whole number ≥ 1 (≥ 0 for `throttleMs`), its default if unset. */
-function integerOption(options: WebhookDispatcherOptions, field: NumericOption): number {
-  const value = options[field]
-  if (value === undefined) return webhookDispatcherDefaults[field]
-  if (!Number.isSafeInteger(value) || value < (field === 'throttleMs' ? 0 : 1)) throw invalid(field)
-  return value
-}
-
-type NumericOption = 'timeoutMs' | 'throttleMs' | 'maxQueuedEvents' | 'concurrency' | 'maxTrackedTasks'
 
 function invalid(field: string): ComfyProgressError {
   return new ComfyProgressError('WEBHOOK_CONFIG_INVALID', undefined, { details: { field } })

@@ -1,4 +1,9 @@
-import { type Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest } from 'node:http'
+import {
+  type Agent as HttpAgent,
+  type ClientRequest,
+  type IncomingHttpHeaders,
+  request as httpRequest,
+} from 'node:http'
 import { type Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { ComfyProgressError, isComfyProgressError, type Timers } from '@comfy-progress/core'
 
@@ -44,12 +49,18 @@ export function sendWebhookRequest(attempt: WebhookAttemptRequest): Promise<Webh
       settled = true
       resolve(result)
     }
-    const request = send(url, {
-      method: 'POST',
-      agent,
-      headers: { ...attempt.headers, 'content-length': String(Buffer.byteLength(attempt.body)) },
-      signal: attempt.signal,
-    })
+    let request: ClientRequest
+    try {
+      request = send(url, {
+        method: 'POST',
+        agent,
+        headers: { ...attempt.headers, 'content-length': String(Buffer.byteLength(attempt.body)) },
+        signal: attempt.signal,
+      })
+    } catch (error) {
+      // A request Node refuses to build (an invalid header, say): nothing was sent.
+      return finish({ ok: false, error: toAttemptError(error, attempt.signal) })
+    }
     // `finish` reads `timer`, but only from event handlers, which run after this line.
     const timer = timers.setTimeout(() => {
       const error = new ComfyProgressError('WEBHOOK_TIMEOUT', undefined, {
