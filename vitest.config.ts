@@ -30,7 +30,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['packages/*/test/integration/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+          include: [
+            'packages/*/test/integration/**/*.test.ts',
+            'examples/*/test/*.test.ts',
+            'examples/*/test/integration/**/*.test.ts',
+          ],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,
