@@ -1,7 +1,8 @@
-import { isComfyProgressError } from '@comfy-progress/core'
+import { isComfyProgressError, type TaskEvent } from '@comfy-progress/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { completed, queued } from '../../test/helpers.js'
+import { completed, inProgress, queued } from '../../test/helpers.js'
 import { MemoryEventBus } from '../store/MemoryEventBus.js'
+import { MemoryTaskStore } from '../store/MemoryTaskStore.js'
 import { WebhookDispatcher } from './WebhookDispatcher.js'
 import type { WebhookSettledInfo } from './WebhookDispatcherEvents.js'
 import type { WebhookDispatcherOptions } from './WebhookDispatcherOptions.js'
@@ -145,6 +146,28 @@ describe('WebhookDispatcher', () => {
         }),
       ],
     })
+  })
+
+  it('replays the events a late watch missed, once each and in order, then the live ones', async () => {
+    const bus = new MemoryEventBus()
+    const store = new MemoryTaskStore()
+    await store.create({ taskId: TASK })
+    const publish = async (event: TaskEvent) => bus.publish(await store.append(TASK, event))
+    await publish(queued(TASK))
+    await publish(inProgress(TASK, 10))
+    const dispatcher = create({ bus, endpoints: [endpoint], throttleMs: 0 })
+    const settled: number[] = []
+    dispatcher.on('failed', (info) => settled.push(info.seq))
+    await dispatcher.watch(TASK, { replay: { store, afterSeq: 1 } })
+    await publish(inProgress(TASK, 20))
+    await publish(completed(TASK))
+    await expect.poll(() => settled).toEqual([2, 3, 4])
+
+    const unknown = create({ bus, endpoints: [endpoint] })
+    expect(await rejection(unknown.watch('mB3kV0c6TnS8yq1Zp4W2xB', { replay: { store } }))).toBe(
+      'TASK_NOT_FOUND',
+    )
+    expect(bus.subscriberCount('mB3kV0c6TnS8yq1Zp4W2xB')).toBe(0)
   })
 
   it('keeps delivering when an app listener throws', async () => {

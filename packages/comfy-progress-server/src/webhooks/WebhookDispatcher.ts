@@ -2,7 +2,7 @@ import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
 import { ComfyProgressError, globalTimers, type Timers } from '@comfy-progress/core'
 import type { EventBus, Unsubscribe } from '../store/EventBus.js'
-import type { StoredTaskEvent } from '../store/TaskStore.js'
+import type { StoredTaskEvent, TaskStore } from '../store/TaskStore.js'
 import { isTerminalEvent } from '../tasks/isTerminalEvent.js'
 import { type AddressPolicy, createAddressPolicy } from './addressPolicy.js'
 import { createGuardedLookup } from './createGuardedLookup.js'
@@ -31,6 +31,15 @@ export interface WatchTaskOptions {
    * @default the dispatcher's `bus` option
    */
   readonly bus?: EventBus
+  /**
+   * Also deliver the events the task already has: after subscribing, the events of `store` with a
+   * sequence number above `afterSeq` (all for 0) go first, then the live ones, each once and in
+   * order (through the throttle like live events). For a watch that starts late: a task taken over
+   * from another instance, or an app that attaches webhooks after `create`. Receivers de-duplicate
+   * by `webhook-id`, so replaying an event they already got is harmless.
+   * @default undefined (live events only: watch before the first event is published)
+   */
+  readonly replay?: { readonly store: Pick<TaskStore, 'eventsAfter'>; readonly afterSeq?: number }
 }
 
 /** A per-task webhook checked by {@link WebhookDispatcher.prepareTaskWebhook}; pass it to `watch`. */
@@ -183,9 +192,24 @@ export class WebhookDispatcher {
     }
     this.#watches.set(taskId, watch)
     try {
-      const unsubscribe = await bus.subscribe(taskId, (entry) => watch.throttle.push(entry))
+      // Subscribe first, read the store second: nothing falls between the two (EventBus contract).
+      let lastSeq = options.replay?.afterSeq ?? 0
+      let buffered: StoredTaskEvent[] | null = options.replay === undefined ? null : []
+      const push = (entry: StoredTaskEvent) => {
+        if (entry.seq <= lastSeq) return
+        lastSeq = entry.seq
+        watch.throttle.push(entry)
+      }
+      const unsubscribe = await bus.subscribe(taskId, (entry) =>
+        buffered === null ? push(entry) : buffered.push(entry),
+      )
       if (watch.ended) unsubscribe()
       else watch.unsubscribe = unsubscribe
+      if (options.replay !== undefined) {
+        const missed = await options.replay.store.eventsAfter(taskId, lastSeq)
+        for (const entry of [...missed, ...(buffered ?? [])]) push(entry)
+        buffered = null
+      }
     } catch (error) {
       this.#endWatch(watch)
       throw error
