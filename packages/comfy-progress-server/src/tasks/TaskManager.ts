@@ -224,7 +224,9 @@ export class TaskManager {
 
   /** Follows a task whose owner died (see `TaskOwnership`): reconciled by ComfyClient's `follow`. */
   async #adopt(taskId: string, handoff: TaskHandoff, client: TakeoverClient | null): Promise<void> {
-    if (this.#closed || this.#runs.has(taskId)) return
+    // Closed: the rejection hands the lease back for another instance.
+    if (this.#closed) throw new ComfyProgressError('TASK_MANAGER_CLOSED')
+    if (this.#runs.has(taskId)) return
     const record = await this.#store(() => this.store.get(taskId))
     if (record === undefined || record.finishedAt !== null) {
       await this.#ownership?.release(taskId)
