@@ -176,13 +176,7 @@ export class RedisTaskLeases implements TaskOwnership {
   }
 
   async release(taskId: string): Promise<void> {
-    if (!this.#owned.has(taskId)) return
-    this.#forget(taskId)
-    const k = this.#keys
-    await this.#run(releaseScript, {
-      keys: [k.owner(taskId), k.handoff(taskId), k.leases],
-      args: [this.#settings.instanceId, taskId],
-    }).catch((error: unknown) => this.#onError(error))
+    await this.#release(taskId, 'ended')
   }
 
   start(handlers: TaskOwnershipHandlers): void {
@@ -253,7 +247,7 @@ export class RedisTaskLeases implements TaskOwnership {
     const taskIds = [...this.#owned.keys()]
     // Stop following first, then let go: another instance takes the tasks over at once.
     for (const taskId of taskIds) this.#handlers?.lost(taskId)
-    await Promise.all(taskIds.map((taskId) => this.release(taskId)))
+    await Promise.all(taskIds.map((taskId) => this.#release(taskId, 'handover')))
     await Promise.all([...this.#clients.values()].map(({ client }) => client.close().catch(() => undefined)))
     this.#clients.clear()
   }
@@ -285,7 +279,7 @@ export class RedisTaskLeases implements TaskOwnership {
       await handlers.adopt(taskId, handoff, client)
     } catch (error) {
       this.#onError(error)
-      await this.release(taskId)
+      await this.#release(taskId, 'handover')
     }
   }
 
@@ -297,6 +291,17 @@ export class RedisTaskLeases implements TaskOwnership {
     }
     shared.refs++
     return shared.client
+  }
+
+  /** Drops the lease: `ended` forgets it, `handover` lets any instance take the task over at once. */
+  async #release(taskId: string, mode: 'ended' | 'handover'): Promise<void> {
+    if (!this.#owned.has(taskId)) return
+    this.#forget(taskId)
+    const k = this.#keys
+    await this.#run(releaseScript, {
+      keys: [k.owner(taskId), k.handoff(taskId), k.leases],
+      args: [this.#settings.instanceId, taskId, mode],
+    }).catch((error: unknown) => this.#onError(error))
   }
 
   /** Another instance owns the task, or it ended elsewhere. */

@@ -83,14 +83,21 @@ return {'ok', handoff}
 `,
 )
 
-/** KEYS: owner, handoff, leases. ARGV: instanceId, taskId. Drops the lease if this instance holds it. */
+/**
+ * KEYS: owner, handoff, leases. ARGV: instanceId, taskId, mode. Drops the lease if this instance holds
+ * it: mode `ended` forgets the task's lease entirely; mode `handover` leaves the handoff and marks the
+ * lease as long expired, so that the next scan of any instance takes the task over.
+ */
 export const releaseScript = defineRedisScript(
   `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('DEL', KEYS[1], KEYS[2])
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'not-owner'} end
+redis.call('DEL', KEYS[1])
+if ARGV[3] == 'handover' then
+  redis.call('ZADD', KEYS[3], 0, ARGV[2])
+else
+  redis.call('DEL', KEYS[2])
   redis.call('ZREM', KEYS[3], ARGV[2])
-  return {'ok'}
 end
-return {'not-owner'}
+return {'ok'}
 `,
 )
