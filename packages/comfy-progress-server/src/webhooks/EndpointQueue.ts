@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { ComfyProgressError, type Timers } from '@comfy-progress/core'
 import type { StoredTaskEvent } from '../store/TaskStore.js'
 import { classifyWebhookAnswer, type WebhookAnswer } from './classifyWebhookAnswer.js'
@@ -81,6 +82,9 @@ export class EndpointQueue {
 
   constructor(context: EndpointQueueContext) {
     this.#context = context
+    // Each attempt in flight listens to the one signal (node:http removes its listener when the
+    // request ends): allow `concurrency` of them without Node's leak warning.
+    setMaxListeners(Math.max(10, context.concurrency + 1), this.#abort.signal)
   }
 
   /** Undelivered events, in flight included. */
