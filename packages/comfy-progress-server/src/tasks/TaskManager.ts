@@ -134,7 +134,9 @@ export class TaskManager {
     const record = await this.get(taskId)
     if (record.finishedAt !== null) throw finished(taskId)
     const run = this.#runs.get(taskId)
-    const promptId = run?.promptId ?? record.metadata.promptId ?? null
+    // A run of this instance knows whether ComfyUI accepted its prompt yet (with ownership on, the
+    // stored prompt id is written before the submit); otherwise the stored id is all there is.
+    const promptId = run !== undefined ? run.promptId : (record.metadata.promptId ?? null)
     if (promptId === null) {
       // Not submitted yet: end the task now; the submit, when it returns, removes the prompt.
       if (run === undefined) throw finished(taskId)
