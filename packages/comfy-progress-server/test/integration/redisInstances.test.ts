@@ -144,7 +144,7 @@ async function expectFaithful(store: RedisTaskStore, taskId: string, received: r
   expect(received.filter((r) => isTerminalEvent(r.event))).toHaveLength(1)
 }
 
-describe('several server instances on one Redis', () => {
+describe('several server instances on one Redis', { timeout: 60_000 }, () => {
   it('follows a task created on A over SSE on B, from start to finish', async () => {
     const { a, b, store } = await setUp({ stepMs: 40 })
     const taskId = await generate(a)
@@ -173,6 +173,24 @@ describe('several server instances on one Redis', () => {
     const all = [...before, ...second.received]
     await expectFaithful(store, taskId, all)
     expect(all.at(-1)?.event.status).toBe('completed')
+    expect([...a.errors, ...b.errors]).toEqual([])
+  })
+
+  it('cancels on B a task that runs on A: A stops and every stream ends with one cancelled event', async () => {
+    const { a, b, store } = await setUp({ stepMs: 150 })
+    const taskId = await generate(a)
+    const onA = follow(a, `/progress/${taskId}`)
+    const onB = follow(b, `/progress/${taskId}`)
+    await onB.waitForProgress(10)
+    const answer = await fetch(`${b.baseUrl}/tasks/${taskId}/cancel`, { method: 'POST' })
+    expect(answer.status).toBe(202)
+    expect(await answer.json()).toEqual({ taskId, action: 'interrupted' })
+    await onA.waitForTerminal()
+    await onB.waitForTerminal()
+    for (const stream of [onA, onB]) {
+      expect(stream.terminal().map((r) => r.event.status)).toEqual(['cancelled'])
+      await expectFaithful(store, taskId, stream.received)
+    }
     expect([...a.errors, ...b.errors]).toEqual([])
   })
 
