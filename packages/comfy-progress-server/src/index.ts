@@ -50,6 +50,8 @@ export { formatStreamCursor, resumeFromLastEventId, MAX_CURSOR_LENGTH } from './
 export type { StreamCursor, ResumeInput } from './sse/resumeFromLastEventId.js'
 export type { SseSink } from './sse/SseSink.js'
 export { SseStream, sseStreamDefaults } from './sse/SseStream.js'
+export { SseHeartbeat } from './sse/SseHeartbeat.js'
+export type { HeartbeatTarget } from './sse/SseHeartbeat.js'
 export type { SseStreamOptions, SseEndReason, SseTimers } from './sse/SseStream.js'
 export { SubscriberLimiter, subscriberLimiterDefaults } from './sse/SubscriberLimiter.js'
 export type { SubscriberLimiterOptions } from './sse/SubscriberLimiter.js'

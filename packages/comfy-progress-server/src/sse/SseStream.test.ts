@@ -8,8 +8,8 @@ import { type SseEndReason, SseStream, type SseStreamOptions } from './SseStream
 /** A sink that records what is written and lets the test decide when the transport is full. */
 function createSink() {
   const decoder = new TextDecoder()
-  const controller = new AbortController()
   let drainListener = () => undefined as void
+  let closeListener = () => undefined as void
   const sink = {
     text: '',
     /** Writes accepted before the transport reports itself full (false from write). */
@@ -27,18 +27,20 @@ function createSink() {
     onDrain(listener: () => void) {
       drainListener = listener
     },
+    onClose(listener: () => void) {
+      closeListener = listener
+    },
     close() {
       sink.closed = true
     },
     abort() {
       sink.aborted = true
     },
-    signal: controller.signal,
     drain(budget = Number.POSITIVE_INFINITY) {
       sink.budget = budget
       drainListener()
     },
-    disconnect: () => controller.abort(),
+    disconnect: () => closeListener(),
     events: () => parseSseText(sink.text).filter((e) => e.data !== undefined),
   }
   return sink satisfies SseSink
@@ -142,8 +144,19 @@ describe('SseStream', () => {
     expect(sink.closed).toBe(true)
   })
 
+  it('keeps every event of a backlog below coalesceAboveBytes', () => {
+    const stream = open({ coalesceAboveBytes: 100_000 })
+    const sink = createSink()
+    stream.start(sink)
+    sink.full = true
+    for (let seq = 1; seq <= 50; seq++) stream.push(at(a, seq))
+    sink.drain()
+    expect(sink.events().map((e) => Number(e.id))).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
+    stream.close()
+  })
+
   it('under backpressure coalesces progress to the latest and keeps every status change', () => {
-    const stream = open({ taskIds: [a, b], idFormat: 'cursor' })
+    const stream = open({ taskIds: [a, b], idFormat: 'cursor', coalesceAboveBytes: 0 })
     const sink = createSink()
     stream.start(sink)
     sink.full = true
@@ -169,7 +182,7 @@ describe('SseStream', () => {
   })
 
   it('resumes writing after a drain and stops again when the buffer fills', () => {
-    const stream = open()
+    const stream = open({ coalesceAboveBytes: 0 })
     const sink = createSink()
     stream.start(sink)
     sink.full = true
@@ -188,7 +201,7 @@ describe('SseStream', () => {
   })
 
   it('drops a client that stays stuck past maxStallMs, with a final comment, and never blocks', () => {
-    const stream = open({ maxStallMs: 5000 })
+    const stream = open({ maxStallMs: 5000, coalesceAboveBytes: 0 })
     const sink = createSink()
     stream.start(sink)
     sink.full = true

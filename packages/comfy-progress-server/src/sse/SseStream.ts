@@ -1,4 +1,3 @@
-import { withDefaults } from '../internal/withDefaults.js'
 import type { StoredTaskEvent } from '../store/TaskStore.js'
 import { isTerminalEvent } from '../tasks/isTerminalEvent.js'
 import {
@@ -8,6 +7,7 @@ import {
 } from './encodeTaskEventFrame.js'
 import { formatSseComment, formatSseEvent } from './formatSseEvent.js'
 import { formatStreamCursor, type StreamCursor } from './resumeFromLastEventId.js'
+import { SseHeartbeat } from './SseHeartbeat.js'
 import type { SseSink } from './SseSink.js'
 
 /** Timer functions, injected so that tests drive time. Core's `Timers` fits this shape. */
@@ -32,6 +32,7 @@ export const sseStreamDefaults = Object.freeze({
   retryMs: 3000,
   heartbeatMs: 15_000,
   maxStallMs: 30_000,
+  coalesceAboveBytes: 64 * 1024,
   maxQueuedBytes: 1024 * 1024,
 })
 
@@ -62,6 +63,12 @@ export interface SseStreamOptions {
    */
   readonly maxStallMs?: number
   /**
+   * Size of the waiting events (about bytes) above which progress starts to coalesce. Below it every
+   * event is kept, so a burst (a replay after `Last-Event-ID`, a momentarily full socket) loses nothing.
+   * @default 65536
+   */
+  readonly coalesceAboveBytes?: number
+  /**
    * Size of the events (in UTF-16 code units of their frames, about bytes) that may wait for a slow
    * client before it is dropped. Progress coalesces, so only very large payloads come near it.
    * @default 1048576
@@ -72,6 +79,12 @@ export interface SseStreamOptions {
    * @default globalThis.setTimeout / clearTimeout
    */
   readonly timers?: SseTimers
+  /**
+   * A heartbeat shared with other streams (one timer for all of them); `heartbeatMs` and `timers` then
+   * apply to it, not to this stream.
+   * @default a heartbeat of this stream's own
+   */
+  readonly heartbeat?: SseHeartbeat
   /** Called once when the stream ends, with the reason. */
   readonly onEnd?: (reason: SseEndReason) => void
 }
@@ -79,11 +92,30 @@ export interface SseStreamOptions {
 interface QueueItem {
   entry: StoredTaskEvent
   bytes: number
+  readonly position: TaskPosition
 }
 
-const encoder = new TextEncoder()
-const PING = encoder.encode(formatSseComment('ping'))
-const DROPPED = encoder.encode(formatSseComment('dropped: SSE_CONSUMER_TOO_SLOW'))
+/** Where the stream stands on one of its tasks. */
+interface TaskPosition {
+  readonly taskId: string
+  /** Highest seq accepted (written or queued): later duplicates are ignored. */
+  accepted: number
+  /** The client's `Last-Event-ID` position: a terminal event at or before it is already delivered. */
+  readonly resumed: number
+  finished: boolean
+  /** The task's last queued item, the only one a newer event may replace. */
+  tail: QueueItem | null
+}
+
+const PING = Buffer.from(formatSseComment('ping'))
+const DROPPED = Buffer.from(formatSseComment('dropped: SSE_CONSUMER_TOO_SLOW'))
+let lastRetry: { ms: number; frame: Uint8Array } | null = null
+
+/** The `retry:` frame, encoded once for every stream with the same hint. */
+function retryFrame(ms: number): Uint8Array {
+  if (lastRetry?.ms !== ms) lastRetry = { ms, frame: Buffer.from(formatSseEvent({ retry: ms })) }
+  return lastRetry.frame
+}
 
 const globalTimers: SseTimers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
@@ -96,8 +128,9 @@ const globalTimers: SseTimers = {
  * closes once every followed task has sent its terminal event. Heartbeat comments keep it alive.
  *
  * Writing never waits. While the client keeps up, every event is written at once. When the transport
- * signals backpressure, events wait in a bounded queue in which consecutive events of the same
- * non-terminal status coalesce to the latest (so progress coalesces and every status change is kept);
+ * signals backpressure, events wait in a queue; once more than `coalesceAboveBytes` wait, consecutive
+ * events of the same non-terminal status coalesce to the latest (so progress coalesces, every status
+ * change is kept, and the queue stays bounded);
  * a client that stays stuck for `maxStallMs`, or whose queue passes `maxQueuedBytes`, is dropped with a
  * final comment. A slow client therefore never holds up the publisher or the other clients.
  *
@@ -109,31 +142,38 @@ const globalTimers: SseTimers = {
  * ```
  */
 export class SseStream {
-  readonly #options: SseStreamOptions & typeof sseStreamDefaults & { timers: SseTimers }
-  readonly #followed: ReadonlySet<string>
-  /** Highest seq accepted per task (written or queued): later duplicates are ignored. */
-  readonly #accepted = new Map<string, number>()
-  /** Highest seq written per task: the stream's cursor. */
-  readonly #written = new Map<string, number>()
-  readonly #finishedTasks = new Set<string>()
+  /** The caller's options, read with their defaults where used (not copied: one object less per stream). */
+  readonly #options: SseStreamOptions
+  readonly #timers: SseTimers
+  readonly #positions: TaskPosition[]
+  /** Positions by task id, for multi-task streams; a single-task stream compares one id instead. */
+  readonly #byTaskId: Map<string, TaskPosition> | null
+  /** Highest seq written per task, for multi-task streams only: their cursor. */
+  readonly #written: Map<string, number> | null
+  #heartbeat: SseHeartbeat | null = null
+  #finishedCount = 0
   #queue: QueueItem[] = []
-  /** The last queued item of each task, the only one a newer event may replace. */
-  readonly #tails = new Map<string, QueueItem>()
   #queuedBytes = 0
   #sink: SseSink | null = null
   #congested = false
   #ended = false
-  #heartbeat: unknown = undefined
   #stallTimer: unknown = undefined
 
   constructor(options: SseStreamOptions) {
-    this.#options = withDefaults({ ...sseStreamDefaults, timers: globalTimers }, options)
-    this.#followed = new Set(options.taskIds)
-    for (const [taskId, seq] of options.resumeFrom ?? []) {
-      if (!this.#followed.has(taskId)) continue
-      this.#accepted.set(taskId, seq)
-      this.#written.set(taskId, seq)
-    }
+    this.#options = options
+    this.#timers = options.timers ?? globalTimers
+    this.#positions = options.taskIds.map((taskId) => {
+      const resumed = options.resumeFrom?.get(taskId) ?? 0
+      return { taskId, accepted: resumed, resumed, finished: false, tail: null }
+    })
+    this.#byTaskId =
+      this.#positions.length === 1
+        ? null
+        : new Map(this.#positions.map((position) => [position.taskId, position]))
+    this.#written =
+      options.idFormat === 'seq'
+        ? null
+        : new Map(this.#positions.filter((p) => p.resumed > 0).map((p) => [p.taskId, p.resumed]))
   }
 
   /** Whether the stream has ended (finished, closed, dropped or left by the client). */
@@ -147,20 +187,25 @@ export class SseStream {
    * Before `start`, events wait in order.
    */
   push(entry: StoredTaskEvent): void {
-    if (this.#ended || !this.#followed.has(entry.taskId)) return
-    const accepted = this.#accepted.get(entry.taskId) ?? 0
-    if (entry.seq <= accepted) {
+    if (this.#ended) return
+    const position =
+      this.#byTaskId === null
+        ? entry.taskId === this.#positions[0]!.taskId
+          ? this.#positions[0]
+          : undefined
+        : this.#byTaskId.get(entry.taskId)
+    if (position === undefined) return
+    if (entry.seq <= position.accepted) {
       // The client already holds this terminal event (it resumed after it): the task is done for it.
-      const resumed = this.#options.resumeFrom?.get(entry.taskId) ?? 0
-      if (entry.seq <= resumed && isTerminalEvent(entry.event)) this.#markFinished(entry.taskId)
+      if (entry.seq <= position.resumed && isTerminalEvent(entry.event)) this.#markFinished(position)
       return
     }
-    this.#accepted.set(entry.taskId, entry.seq)
+    position.accepted = entry.seq
     if (this.#sink !== null && !this.#congested && this.#queue.length === 0) {
-      this.#write(entry)
+      this.#write(entry, position)
       return
     }
-    this.#enqueue(entry)
+    this.#enqueue(entry, position)
   }
 
   /** Starts writing to `sink`: the `retry:` hint, what waits, then live events and heartbeats. */
@@ -171,14 +216,16 @@ export class SseStream {
       sink.close()
       return
     }
-    if (sink.signal.aborted) {
-      this.#end('client-closed')
-      return
-    }
-    sink.signal.addEventListener('abort', () => this.#end('client-closed'), { once: true })
+    sink.onClose(() => this.#end('client-closed'))
     sink.onDrain(() => this.#drain())
-    this.#send(encoder.encode(formatSseEvent({ retry: this.#options.retryMs })))
-    this.#scheduleHeartbeat()
+    this.#send(retryFrame(this.#options.retryMs ?? sseStreamDefaults.retryMs))
+    this.#heartbeat =
+      this.#options.heartbeat ??
+      new SseHeartbeat({
+        intervalMs: this.#options.heartbeatMs ?? sseStreamDefaults.heartbeatMs,
+        timers: this.#timers,
+      })
+    this.#heartbeat.add(this)
     this.#flush()
     this.#endIfFinished()
   }
@@ -186,17 +233,18 @@ export class SseStream {
   /** Ends the stream from the server side (e.g. on shutdown), flushing what was written. */
   close(): void {
     if (this.#ended) return
-    this.#sink?.close()
     this.#end('closed')
+    this.#sink?.close()
   }
 
-  #enqueue(entry: StoredTaskEvent): void {
-    const tail = this.#tails.get(entry.taskId)
+  #enqueue(entry: StoredTaskEvent, position: TaskPosition): void {
+    const tail = position.tail
     const bytes = formatTaskEventBody(entry).length
-    // Coalesce only once writing has started: a replay before start goes out complete and in order.
+    // Coalesce only once writing has started and a real backlog built up: bursts go out complete.
     if (
       this.#sink !== null &&
-      tail !== undefined &&
+      this.#queuedBytes >= (this.#options.coalesceAboveBytes ?? sseStreamDefaults.coalesceAboveBytes) &&
+      tail !== null &&
       tail.entry.event.status === entry.event.status &&
       !isTerminalEvent(entry.event)
     ) {
@@ -204,36 +252,39 @@ export class SseStream {
       tail.entry = entry
       tail.bytes = bytes
     } else {
-      const item: QueueItem = { entry, bytes }
+      const item: QueueItem = { entry, bytes, position }
       this.#queue.push(item)
-      this.#tails.set(entry.taskId, item)
+      position.tail = item
       this.#queuedBytes += bytes
     }
     // A replay before start is bounded by the store's log; the limit is for a client that stopped reading.
-    if (this.#sink !== null && this.#queuedBytes > this.#options.maxQueuedBytes) this.#drop()
+    const max = this.#options.maxQueuedBytes ?? sseStreamDefaults.maxQueuedBytes
+    if (this.#sink !== null && this.#queuedBytes > max) this.#drop()
   }
 
   #flush(): void {
     let index = 0
     while (index < this.#queue.length && !this.#congested && !this.#ended) {
       const item = this.#queue[index++]!
-      if (this.#tails.get(item.entry.taskId) === item) this.#tails.delete(item.entry.taskId)
+      if (item.position.tail === item) item.position.tail = null
       this.#queuedBytes -= item.bytes
-      this.#write(item.entry)
+      this.#write(item.entry, item.position)
     }
     if (this.#ended) return
     this.#queue = index === this.#queue.length ? [] : this.#queue.slice(index)
   }
 
-  #write(entry: StoredTaskEvent): void {
-    this.#written.set(entry.taskId, entry.seq)
-    const frame =
-      this.#options.idFormat === 'seq'
-        ? encodeTaskEventFrame(entry)
-        : encodeTaskEventFrameWithCursor(entry, formatStreamCursor(this.#options.taskIds, this.#written))
+  #write(entry: StoredTaskEvent, position: TaskPosition): void {
+    let frame: Uint8Array
+    if (this.#written === null) {
+      frame = encodeTaskEventFrame(entry)
+    } else {
+      this.#written.set(entry.taskId, entry.seq)
+      frame = encodeTaskEventFrameWithCursor(entry, formatStreamCursor(this.#options.taskIds, this.#written))
+    }
     this.#send(frame)
     if (isTerminalEvent(entry.event)) {
-      this.#markFinished(entry.taskId)
+      this.#markFinished(position)
       this.#endIfFinished()
     }
   }
@@ -241,50 +292,51 @@ export class SseStream {
   #send(chunk: Uint8Array): void {
     if (this.#sink!.write(chunk) || this.#congested) return
     this.#congested = true
-    this.#stallTimer = this.#options.timers.setTimeout(() => this.#drop(), this.#options.maxStallMs)
+    const maxStallMs = this.#options.maxStallMs ?? sseStreamDefaults.maxStallMs
+    this.#stallTimer = this.#timers.setTimeout(() => this.#drop(), maxStallMs)
   }
 
   #drain(): void {
     if (this.#ended || !this.#congested) return
     this.#congested = false
-    this.#options.timers.clearTimeout(this.#stallTimer)
+    this.#timers.clearTimeout(this.#stallTimer)
     this.#flush()
   }
 
-  #scheduleHeartbeat(): void {
-    this.#heartbeat = this.#options.timers.setTimeout(() => {
-      if (this.#ended) return
-      if (!this.#congested) this.#send(PING)
-      this.#scheduleHeartbeat()
-    }, this.#options.heartbeatMs)
+  /** Writes the `: ping` comment, unless the stream has not started, has ended or is congested. */
+  heartbeat(): void {
+    if (this.#sink !== null && !this.#ended && !this.#congested) this.#send(PING)
   }
 
-  #markFinished(taskId: string): void {
-    this.#finishedTasks.add(taskId)
+  #markFinished(position: TaskPosition): void {
+    if (position.finished) return
+    position.finished = true
+    this.#finishedCount++
   }
 
   #endIfFinished(): void {
-    if (this.#sink === null || this.#ended || this.#finishedTasks.size < this.#followed.size) return
-    this.#sink.close()
+    if (this.#sink === null || this.#ended || this.#finishedCount < this.#positions.length) return
+    // The reason first: a sink may report its own close synchronously.
     this.#end('finished')
+    this.#sink.close()
   }
 
   #drop(): void {
     if (this.#ended) return
+    this.#end('dropped')
     if (this.#sink !== null) {
       this.#sink.write(DROPPED)
       this.#sink.abort()
     }
-    this.#end('dropped')
   }
 
   #end(reason: SseEndReason): void {
     if (this.#ended) return
     this.#ended = true
-    this.#options.timers.clearTimeout(this.#heartbeat)
-    this.#options.timers.clearTimeout(this.#stallTimer)
+    this.#heartbeat?.delete(this)
+    this.#timers.clearTimeout(this.#stallTimer)
     this.#queue = []
-    this.#tails.clear()
+    for (const position of this.#positions) position.tail = null
     this.#queuedBytes = 0
     this.#options.onEnd?.(reason)
   }

@@ -2,6 +2,7 @@ import type { NeutralHandler } from '../http/NeutralHttp.js'
 import type { EventBus } from '../store/EventBus.js'
 import type { TaskStore } from '../store/TaskStore.js'
 import { handleSseRequest, type SseStreamEndInfo } from './handleSseRequest.js'
+import { SseHeartbeat } from './SseHeartbeat.js'
 import { sseStreamDefaults, type SseTimers } from './SseStream.js'
 import { SubscriberLimiter, subscriberLimiterDefaults } from './SubscriberLimiter.js'
 
@@ -56,6 +57,11 @@ export interface SseHandlerOptions {
    */
   readonly maxStallMs?: number
   /**
+   * Size of the events waiting for a slow client (about bytes) above which its progress coalesces.
+   * @default 65536
+   */
+  readonly coalesceAboveBytes?: number
+  /**
    * Size of the events that may wait for a slow client before it is dropped (about bytes).
    * @default 1048576
    */
@@ -88,8 +94,13 @@ export function createSseRequestHandler(options: SseHandlerOptions): NeutralHand
     maxTasksPerStream: options.maxTasksPerStream ?? sseHandlerDefaults.maxTasksPerStream,
     streamOptions: {
       retryMs: options.retryMs,
-      heartbeatMs: options.heartbeatMs,
+      // One heartbeat timer for every stream of this handler.
+      heartbeat: new SseHeartbeat({
+        intervalMs: options.heartbeatMs ?? sseStreamDefaults.heartbeatMs,
+        ...(options.timers === undefined ? {} : { timers: options.timers }),
+      }),
       maxStallMs: options.maxStallMs,
+      coalesceAboveBytes: options.coalesceAboveBytes,
       maxQueuedBytes: options.maxQueuedBytes,
       timers: options.timers,
     },

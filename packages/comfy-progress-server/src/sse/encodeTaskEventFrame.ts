@@ -1,12 +1,12 @@
 import type { StoredTaskEvent } from '../store/TaskStore.js'
 import { formatSseFields } from './formatSseEvent.js'
 
-const encoder = new TextEncoder()
-
 /** `event:` + `data:` lines of an entry, shared by every stream (multi-task streams add their own id). */
 const bodies = new WeakMap<StoredTaskEvent, string>()
 /** The complete single-task frame of an entry, as bytes, shared by every single-task stream. */
 const frames = new WeakMap<StoredTaskEvent, Uint8Array>()
+let lastEntry: StoredTaskEvent | undefined
+let lastFrame: Uint8Array = new Uint8Array()
 
 /**
  * The `event:` and `data:` lines of a stored task event: the event name is the payload's status and
@@ -23,19 +23,24 @@ export function formatTaskEventBody(entry: StoredTaskEvent): string {
 }
 
 /**
- * The complete frame of a stored task event for a single-task stream, as UTF-8 bytes: its body and
- * `id: <seq>`. Cached per entry: every subscriber of the task is written the same bytes.
+ * The complete frame of a stored task event for a single-task stream, as UTF-8 bytes (a Node `Buffer`,
+ * which Node's streams write without wrapping): its body and `id: <seq>`. Cached per entry: every
+ * subscriber of the task is written the same bytes.
  */
 export function encodeTaskEventFrame(entry: StoredTaskEvent): Uint8Array {
+  // A fan-out asks for the same entry once per subscriber in a row: answer those from one slot.
+  if (entry === lastEntry) return lastFrame
   let frame = frames.get(entry)
   if (frame === undefined) {
-    frame = encoder.encode(`${formatTaskEventBody(entry)}id: ${entry.seq}\n\n`)
+    frame = Buffer.from(`${formatTaskEventBody(entry)}id: ${entry.seq}\n\n`, 'utf8')
     frames.set(entry, frame)
   }
+  lastEntry = entry
+  lastFrame = frame
   return frame
 }
 
 /** The frame of a stored task event for a multi-task stream, whose id is the stream's cursor. */
 export function encodeTaskEventFrameWithCursor(entry: StoredTaskEvent, cursor: string): Uint8Array {
-  return encoder.encode(`${formatTaskEventBody(entry)}id: ${cursor}\n\n`)
+  return Buffer.from(`${formatTaskEventBody(entry)}id: ${cursor}\n\n`, 'utf8')
 }

@@ -43,7 +43,7 @@ export async function handleSseRequest(
   request: NeutralRequest,
   context: SseRequestContext,
 ): Promise<NeutralResponse> {
-  let cleanup = (): void => undefined
+  let subscription: StreamSubscription | undefined
   try {
     if (request.method !== 'GET') {
       throw new ComfyProgressError('METHOD_NOT_ALLOWED', undefined, { details: { allow: 'GET' } })
@@ -55,49 +55,97 @@ export async function handleSseRequest(
       query: url.searchParams.get('lastEventId'),
       taskIds,
     })
-
-    const release = context.limiter.acquire(taskIds)
-    const unsubscribes: Unsubscribe[] = []
-    cleanup = () => {
-      for (const unsubscribe of unsubscribes.splice(0)) unsubscribe()
-      release()
-    }
-    const stream = new SseStream({
-      ...context.streamOptions,
-      taskIds,
-      idFormat: single ? 'seq' : 'cursor',
-      resumeFrom: cursor,
-      onEnd: (reason) => {
-        cleanup()
-        context.onStreamEnd?.({ taskIds, reason })
-      },
-    })
-
-    let buffered: StoredTaskEvent[] | null = []
-    const listener = (entry: StoredTaskEvent) =>
-      buffered === null ? stream.push(entry) : buffered.push(entry)
-    const subscribed = await Promise.allSettled(
-      taskIds.map((taskId) => context.bus.subscribe(taskId, listener)),
-    )
-    for (const result of subscribed) if (result.status === 'fulfilled') unsubscribes.push(result.value)
-    const failure = subscribed.find((result) => result.status === 'rejected')
-    if (failure !== undefined) throw failure.reason
-
+    subscription = new StreamSubscription(context, { taskIds, idFormat: single ? 'seq' : 'cursor', cursor })
+    await subscription.subscribe()
     const pasts = await Promise.all(taskIds.map((taskId) => readPast(context.store, taskId, cursor)))
-    for (const past of pasts) for (const entry of past.entries) stream.push(entry)
-    for (const entry of buffered) stream.push(entry)
-    buffered = null
-
-    if (request.signal.aborted || pasts.every((past) => past.clientHasTerminal)) {
-      cleanup()
+    subscription.catchUp(pasts.flatMap((past) => past.entries))
+    // (A client that left meanwhile is noticed by the sink, which ends the stream at start.)
+    if (pasts.every((past) => past.clientHasTerminal)) {
+      subscription.close()
       return { kind: 'empty', status: 204, headers: { 'Cache-Control': 'no-store' } }
     }
-    return { kind: 'sse', status: 200, headers: sseHeaders(request.httpVersion), stream }
+    return { kind: 'sse', status: 200, headers: sseHeaders(request.httpVersion), stream: subscription.stream }
   } catch (error) {
-    cleanup()
+    subscription?.close()
     return errorResponse(
       isComfyProgressError(error) ? error : toComfyProgressError(error, 'STORE_UNAVAILABLE'),
     )
+  }
+}
+
+/**
+ * What lives as long as one stream: its slots, its bus subscriptions and the stream. A class, so that
+ * a connection holds a few fields rather than closures over the whole request's scope.
+ */
+class StreamSubscription {
+  readonly stream: SseStream
+  readonly #context: SseRequestContext
+  readonly #taskIds: readonly string[]
+  readonly #release: () => void
+  readonly #unsubscribes: Unsubscribe[] = []
+  /** Live events that arrive before the stored past is queued; then `null`, and events go straight through. */
+  #buffered: StoredTaskEvent[] | null = []
+
+  constructor(
+    context: SseRequestContext,
+    {
+      taskIds,
+      idFormat,
+      cursor,
+    }: { taskIds: readonly string[]; idFormat: 'seq' | 'cursor'; cursor: StreamCursor },
+  ) {
+    this.#context = context
+    this.#taskIds = taskIds
+    this.#release = context.limiter.acquire(taskIds)
+    const shared = context.streamOptions
+    // A literal with fixed keys (no spreads): every stream's options then share one hidden class, where
+    // spreads made a new one per stream (about 250 bytes each).
+    this.stream = new SseStream({
+      taskIds,
+      idFormat,
+      resumeFrom: cursor.size === 0 ? undefined : cursor,
+      onEnd: this.#onEnd,
+      retryMs: shared.retryMs,
+      heartbeat: shared.heartbeat,
+      maxStallMs: shared.maxStallMs,
+      coalesceAboveBytes: shared.coalesceAboveBytes,
+      maxQueuedBytes: shared.maxQueuedBytes,
+      timers: shared.timers,
+    })
+  }
+
+  /** Subscribes to every task on the bus; rejects (after undoing what succeeded) if any fails. */
+  async subscribe(): Promise<void> {
+    const results = await Promise.allSettled(
+      this.#taskIds.map((taskId) => this.#context.bus.subscribe(taskId, this.#listener)),
+    )
+    for (const result of results) if (result.status === 'fulfilled') this.#unsubscribes.push(result.value)
+    const failure = results.find((result) => result.status === 'rejected')
+    if (failure !== undefined) throw failure.reason
+  }
+
+  /** Queues the stored past, then what arrived live meanwhile (the stream drops duplicates by seq). */
+  catchUp(past: readonly StoredTaskEvent[]): void {
+    for (const entry of past) this.stream.push(entry)
+    const buffered = this.#buffered ?? []
+    this.#buffered = null
+    for (const entry of buffered) this.stream.push(entry)
+  }
+
+  /** Gives back the slots and the subscriptions. Idempotent. */
+  close(): void {
+    for (const unsubscribe of this.#unsubscribes.splice(0)) unsubscribe()
+    this.#release()
+  }
+
+  readonly #listener = (entry: StoredTaskEvent): void => {
+    if (this.#buffered === null) this.stream.push(entry)
+    else this.#buffered.push(entry)
+  }
+
+  readonly #onEnd = (reason: SseEndReason): void => {
+    this.close()
+    this.#context.onStreamEnd?.({ taskIds: this.#taskIds, reason })
   }
 }
 
@@ -122,16 +170,25 @@ function readTaskIds(url: URL, max: number): { taskIds: string[]; single: boolea
   const segment = match[1]
   if (segment !== undefined && segment !== '') {
     if (!isTaskId(segment)) throw invalidTaskId(segment)
-    return { taskIds: [segment], single: true }
+    return { taskIds: [ownCopy(segment)], single: true }
   }
   const list = url.searchParams.getAll('tasks').join(',')
   if (list === '') throw new ComfyProgressError('INVALID_TASK_IDS', 'comfy-progress: no task id was given.')
-  const taskIds = [...new Set(list.split(','))]
+  const taskIds = [...new Set(list.split(','))].map(ownCopy)
   for (const taskId of taskIds) if (!isTaskId(taskId)) throw invalidTaskId(taskId)
   if (taskIds.length > max) {
     throw new ComfyProgressError('TOO_MANY_TASK_IDS', undefined, { details: { limit: max } })
   }
   return { taskIds, single: false }
+}
+
+/**
+ * A copy of `text` that does not point into the string it was cut from. V8 keeps a substring of 13+
+ * characters as a view of its parent, so a task id cut from the URL would keep the whole URL alive as
+ * long as the stream lives.
+ */
+function ownCopy(text: string): string {
+  return Buffer.from(text, 'latin1').toString('latin1')
 }
 
 function invalidTaskId(taskId: string): ComfyProgressError {

@@ -8,7 +8,8 @@ const HIGH_WATER_MARK = 16 * 1024
 /**
  * A web `ReadableStream` body that an SSE stream writes into. Backpressure comes from the stream's
  * queue: `write` reports `false` once `desiredSize` drops to 0, and the runtime's next `pull` (it read
- * from the queue) resumes writing. `cancel` (the client went away) aborts through `cancel`.
+ * from the queue) resumes writing. The runtime cancelling the body, or `signal` aborting, means the
+ * client went away.
  */
 export function createSink(
   stream: SseStream,
@@ -16,8 +17,13 @@ export function createSink(
   cancel: () => void,
 ): ReadableStream<Uint8Array> {
   let onDrain = (): void => undefined
+  let onClose = (): void => undefined
   let waiting = false
   let open = true
+  const closed = () => {
+    open = false
+    onClose()
+  }
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
@@ -29,17 +35,20 @@ export function createSink(
             return !waiting
           },
           onDrain: (listener) => void (onDrain = listener),
+          onClose: (listener) => {
+            onClose = listener
+            if (!open) queueMicrotask(listener)
+          },
           close() {
             if (!open) return
-            open = false
             controller.close()
+            closed()
           },
           abort() {
             if (!open) return
-            open = false
             controller.error(new ComfyProgressError('SSE_CONSUMER_TOO_SLOW'))
+            closed()
           },
-          signal,
         }
         // The client went away: end the body too, in case the runtime does not cancel it itself.
         signal.addEventListener('abort', () => sink.close(), { once: true })
@@ -52,7 +61,8 @@ export function createSink(
         onDrain()
       },
       cancel() {
-        open = false
+        if (!open) return
+        closed()
         cancel()
       },
     },

@@ -7,16 +7,39 @@ export type NodeResponse = ServerResponse | Http2ServerResponse
 
 /**
  * An SSE sink over a Node response. `write` returns the response's own backpressure answer (false once
- * its buffer passes the high-water mark) and the response's `drain` event resumes writing.
+ * its buffer passes the high-water mark), its `drain` event resumes writing and its `close` event
+ * (client gone, or response ended) ends the stream. A class, so that its methods are shared rather
+ * than five closures per connection.
  */
-export function createSink(res: NodeResponse, signal: AbortSignal): SseSink {
-  // Both response classes have these members; the union's overloads just do not combine in TypeScript.
-  const target = res as ServerResponse
-  return {
-    write: (chunk) => !target.destroyed && target.write(chunk),
-    onDrain: (listener) => void target.on('drain', listener),
-    close: () => void target.end(),
-    abort: () => void target.destroy(),
-    signal,
+export function createSink(res: NodeResponse): SseSink {
+  return new NodeSink(res as ServerResponse) // both classes have these members; their union's overloads do not combine
+}
+
+class NodeSink implements SseSink {
+  readonly #res: ServerResponse
+
+  constructor(res: ServerResponse) {
+    this.#res = res
+  }
+
+  write(chunk: Uint8Array): boolean {
+    return !this.#res.destroyed && this.#res.write(chunk)
+  }
+
+  onDrain(listener: () => void): void {
+    this.#res.on('drain', listener)
+  }
+
+  onClose(listener: () => void): void {
+    if (this.#res.destroyed || this.#res.closed) queueMicrotask(listener)
+    else this.#res.on('close', listener) // `close` fires once; `on` avoids `once`'s wrapper
+  }
+
+  close(): void {
+    this.#res.end()
+  }
+
+  abort(): void {
+    this.#res.destroy()
   }
 }

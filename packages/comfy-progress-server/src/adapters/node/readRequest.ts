@@ -2,17 +2,30 @@ import type { IncomingMessage } from 'node:http'
 import type { Http2ServerRequest } from 'node:http2'
 import { ComfyProgressError } from '@comfy-progress/core'
 import type { NeutralRequest } from '../../http/NeutralHttp.js'
+import type { NodeResponse } from './createSink.js'
 
 /** A Node request in the compatibility API: `http`/`https` `IncomingMessage` or `http2` `Http2ServerRequest`. */
 export type NodeRequest = IncomingMessage | Http2ServerRequest
 
 /**
- * Translates a Node request into the neutral shape; `signal` aborts when the response closes. A body
- * that a framework already parsed (`req.body`, e.g. after `express.json()`) is passed on as is.
+ * Translates a Node request into the neutral shape. Its `signal`, which aborts when the response
+ * closes, is made on first use only (most routes never need one, and it costs about 1 KB per
+ * connection). A body that a framework already parsed (`req.body`, e.g. after `express.json()`) is
+ * passed on as is.
  */
-export function readRequest(req: NodeRequest, signal: AbortSignal): NeutralRequest {
+export function readRequest(req: NodeRequest, res: NodeResponse): NeutralRequest {
   const parsedBody = (req as { body?: unknown }).body
+  let controller: AbortController | undefined
   return {
+    get signal() {
+      if (controller === undefined) {
+        const created = new AbortController()
+        controller = created
+        if (res.destroyed) created.abort()
+        else res.on('close', () => created.abort())
+      }
+      return controller.signal
+    },
     method: req.method ?? 'GET',
     url: req.url ?? '/',
     headers: {
@@ -22,7 +35,6 @@ export function readRequest(req: NodeRequest, signal: AbortSignal): NeutralReque
         return Array.isArray(value) ? value.join(', ') : value
       },
     },
-    signal,
     httpVersion: req.httpVersionMajor,
     readBody: (maxBytes) => readBody(req, maxBytes),
     ...(parsedBody === undefined ? {} : { parsedBody }),

@@ -13,9 +13,7 @@ export type NodeRequestHandler = (req: NodeRequest, res: NodeResponse) => Promis
 /** Wraps a neutral handler for Node: request in, response out, nothing else. */
 export function serve(handler: NeutralHandler): NodeRequestHandler {
   return async (req, res) => {
-    const controller = new AbortController()
-    res.once('close', () => controller.abort())
-    const response = await handler(readRequest(req, controller.signal))
-    writeResponse(res, response, controller.signal)
+    const response = await handler(readRequest(req, res))
+    writeResponse(res, response)
   }
 }

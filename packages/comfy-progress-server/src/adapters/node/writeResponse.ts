@@ -2,8 +2,8 @@ import type { NeutralResponse } from '../../http/NeutralHttp.js'
 import { createSink, type NodeResponse } from './createSink.js'
 
 /** Sends a neutral response through a Node response; an SSE response starts streaming into it. */
-export function writeResponse(res: NodeResponse, response: NeutralResponse, signal: AbortSignal): void {
-  if (res.headersSent || signal.aborted) {
+export function writeResponse(res: NodeResponse, response: NeutralResponse): void {
+  if (res.headersSent || res.destroyed) {
     if (response.kind === 'sse') response.stream.close()
     return
   }
@@ -16,7 +16,7 @@ export function writeResponse(res: NodeResponse, response: NeutralResponse, sign
       res.end()
       return
     case 'sse':
-      response.stream.start(createSink(res, signal))
+      response.stream.start(createSink(res))
       return
   }
 }
