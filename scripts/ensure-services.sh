@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the services the test suite talks to are there, installing them from Debian's packages
 # on a fresh machine. Safe to run again: it does nothing when everything already answers.
-#   - Redis on 127.0.0.1:6379 (only when a package's tests need it: COMFY_PROGRESS_NEEDS_REDIS=1)
+#   - redis-server, and a Redis on 127.0.0.1:6379 (COMFY_PROGRESS_NEEDS_REDIS=1)
 #   - Chromium at /usr/bin/chromium (only when browser tests exist: COMFY_PROGRESS_NEEDS_CHROMIUM=1)
 set -euo pipefail
 
@@ -16,8 +16,10 @@ apt_install() {
 }
 
 if [ "${COMFY_PROGRESS_NEEDS_REDIS:-0}" = 1 ]; then
+  # The outage and multi-instance suites start their own redis-server processes, so the binary is
+  # needed even where a Redis already answers on 6379.
+  command -v redis-server >/dev/null || apt_install redis-server
   if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
-    command -v redis-server >/dev/null || apt_install redis-server
     echo "ensure-services: starting redis-server on 127.0.0.1:6379"
     redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
     for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null && break; sleep 0.1; done
