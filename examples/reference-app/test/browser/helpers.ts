@@ -131,6 +131,7 @@ export async function screenshot(
   const png = await page.screenshot({
     path: `${SCREENSHOTS}${name}.png`,
     fullPage: options.fullPage ?? false,
+    animations: 'disabled', // finished fades, not half-transparent toasts
   })
   expect(png.byteLength).toBeGreaterThan(10_000)
   const stats = await page.evaluate(async (base64) => {

@@ -2,7 +2,7 @@ import type { CancelledTaskEvent, ErrorTaskEvent, TaskResult } from '@comfy-prog
 import { ProgressBanner, type ProgressError } from '@comfy-progress/progress-banner'
 import { webhookManager } from '../webhookManager.js'
 import type { ComponentChild } from 'preact'
-import { useRef, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import type { GenerateBody } from '../../shared/GenerateBody.js'
 import { describeFailure } from '../describeFailure.js'
 import { postGenerate } from '../postGenerate.js'
@@ -31,6 +31,9 @@ interface Running {
   readonly prompt: string
 }
 
+/** Where the running tasks are kept for the tab's session. */
+const RUNNING_KEY = 'comfy-progress:running'
+
 /** How long the banner stays at 100 % before it goes, in ms. */
 const BANNER_HIDE_MS = 1200
 
@@ -44,7 +47,9 @@ export function Studio({ page, renderComposer }: StudioProps): ComponentChild {
   const carousel = useRef<CarouselDisplay>(null)
   const toasts = useRef<ToastStack>(null)
   const gallery = useRef<HTMLElement>(null)
-  const [running, setRunning] = useState<readonly Running[]>([])
+  // Kept for the tab's session: after a reload, each banner picks its task up where it is.
+  const [running, setRunning] = useState<readonly Running[]>(loadRunning)
+  useEffect(() => saveRunning(running), [running])
   const health = useBackendHealth()
 
   const remove = (taskId: string): void => setRunning((list) => list.filter((task) => task.taskId !== taskId))
@@ -125,4 +130,25 @@ function isInView(element: HTMLElement | null): boolean {
   if (element === null) return true
   const { top } = element.getBoundingClientRect()
   return top >= 0 && top < window.innerHeight * 0.6
+}
+
+function loadRunning(): readonly Running[] {
+  try {
+    const saved: unknown = JSON.parse(sessionStorage.getItem(RUNNING_KEY) ?? '[]')
+    return Array.isArray(saved)
+      ? (saved as Running[]).filter(
+          (task) => typeof task?.taskId === 'string' && typeof task.prompt === 'string',
+        )
+      : []
+  } catch {
+    return []
+  }
+}
+
+function saveRunning(running: readonly Running[]): void {
+  try {
+    sessionStorage.setItem(RUNNING_KEY, JSON.stringify(running))
+  } catch {
+    // Storage disabled: a reload forgets the banners, nothing else.
+  }
 }
