@@ -53,6 +53,8 @@ export class TaskManager {
   readonly #now: () => number
   readonly #runs = new Map<string, TaskRun>()
   readonly #ownership: TaskOwnership | null
+  /** How to stop the webhook watches of taken-over tasks (dropped again if the task is lost). */
+  readonly #adoptedWatches = new Map<string, () => void>()
   #closed = false
 
   constructor(options: TaskManagerOptions) {
@@ -75,6 +77,9 @@ export class TaskManager {
       lost: (taskId) => {
         this.#runs.get(taskId)?.abandon()
         this.#runs.delete(taskId)
+        // The new owner delivers the task's webhooks from now on.
+        this.#adoptedWatches.get(taskId)?.()
+        this.#adoptedWatches.delete(taskId)
       },
     })
   }
@@ -218,6 +223,7 @@ export class TaskManager {
       onError: (error, id) => this.#reportError(error, id),
       onEnded: (id) => {
         this.#runs.delete(id)
+        this.#adoptedWatches.delete(id)
         void this.#ownership?.release(id)
       },
       resumeFrom,
@@ -234,9 +240,37 @@ export class TaskManager {
       await this.#ownership?.release(taskId)
       return
     }
+    await this.#watchAdoptedWebhooks(taskId, handoff)
     const run = new TaskRun(taskId, handoff.request, this.#runContext(record.latest?.event ?? null))
     this.#runs.set(taskId, run)
     adoptTask(run, record, client ?? this.#client)
+  }
+
+  /**
+   * Webhooks of a taken-over task: the dispatcher replays the task's stored events (the dead owner may
+   * not have delivered them; receivers deduplicate by `webhook-id`), then follows it live. The
+   * request's own webhook came along in the handoff and is checked again here.
+   */
+  async #watchAdoptedWebhooks(taskId: string, handoff: TaskHandoff): Promise<void> {
+    const webhooks = this.#options.webhooks
+    if (webhooks === undefined) return
+    let webhook: PreparedTaskWebhook | undefined
+    try {
+      webhook = this.#prepareWebhook(handoff.request.webhook)
+    } catch (error) {
+      // This instance refuses it (per-task webhooks off here): the app's endpoints still get events.
+      this.#reportError(error, taskId)
+    }
+    try {
+      const stop = await webhooks.watch(taskId, {
+        bus: this.bus,
+        replay: { store: this.store, afterSeq: 0 },
+        ...(webhook === undefined ? {} : { webhook }),
+      })
+      this.#adoptedWatches.set(taskId, stop)
+    } catch (error) {
+      this.#reportError(error, taskId)
+    }
   }
 
   async #submit(run: TaskRun, request: CreateTaskRequest): Promise<void> {

@@ -4,7 +4,8 @@ import type { CreateTaskRequest } from './TaskManagerOptions.js'
 /**
  * What another server instance needs to take a task over: the request (its workflow gives the
  * progress model its plan) and the ComfyUI client id the prompt was submitted with (ComfyUI sends a
- * prompt's frames to that id only).
+ * prompt's frames to that id only). The request keeps its own `webhook`, secret included, so that
+ * the new owner delivers it too: the handoff is stored as it is (in Redis with `RedisTaskLeases`).
  */
 export interface TaskHandoff {
   readonly request: CreateTaskRequest
