@@ -101,6 +101,10 @@ export const errorCodes = {
   PREVIEW_NOT_AVAILABLE: 'The task has no live preview right now.',
   /** The TaskManager was closed; it accepts no new tasks. */
   TASK_MANAGER_CLOSED: 'The task manager is closed.',
+  /** Several ComfyUI backends, and none is connected with its breaker closed: no task can start. Retry later. */
+  COMFY_NO_BACKEND: 'No ComfyUI backend is available right now; retry later.',
+  /** An option of the TaskManager is invalid (e.g. no backend, or two with the same id). `details`: `{option}`. */
+  TASK_MANAGER_OPTIONS_INVALID: 'An option of the task manager is invalid.',
   /** An unexpected failure inside the server (a bug); the server logs it, clients get no details. */
   INTERNAL_ERROR: 'An unexpected error happened on the server.',
 

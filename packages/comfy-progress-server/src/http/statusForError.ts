@@ -28,6 +28,7 @@ export const errorStatuses = Object.freeze({
   SSE_CONSUMER_TOO_SLOW: 503,
   STORE_UNAVAILABLE: 503,
   TASK_MANAGER_CLOSED: 503,
+  COMFY_NO_BACKEND: 503,
   INTERNAL_ERROR: 500,
   // ComfyUI behind the routes (the image proxy, cancel): unavailable, or answering nonsense.
   COMFY_UNREACHABLE: 503,
