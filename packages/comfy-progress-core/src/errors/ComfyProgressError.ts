@@ -1,4 +1,4 @@
-import type { ComfyProgressErrorCode } from './codes.js'
+import { type ComfyProgressErrorCode, errorCodes } from './codes.js'
 
 /** Options of {@link ComfyProgressError}. */
 export interface ComfyProgressErrorOptions {
@@ -12,9 +12,6 @@ export interface ComfyProgressErrorOptions {
  * The one error class of comfy-progress. Every failure the SDK reports, thrown or returned, is one of
  * these, with a string-literal {@link ComfyProgressErrorCode} that programs switch on and a message
  * (prefixed `comfy-progress:`) that a person can act on.
- *
- * Without a `message`, the message is the code and a pointer to its meaning in `errorCodes`: the class
- * does not import that table, so a browser bundle that only creates or checks errors does not ship it.
  *
  * @example
  * ```ts
@@ -34,7 +31,7 @@ export class ComfyProgressError extends Error {
   readonly details: unknown
 
   constructor(code: ComfyProgressErrorCode, message?: string, options: ComfyProgressErrorOptions = {}) {
-    const text = message ?? defaultMessage(code)
+    const text = message ?? errorCodes[code]
     super(text.startsWith('comfy-progress:') ? text : `comfy-progress: ${text}`, { cause: options.cause })
     this.name = 'ComfyProgressError'
     this.code = code
@@ -49,8 +46,7 @@ export class ComfyProgressError extends Error {
 
 /**
  * Whether `value` is a {@link ComfyProgressError}, optionally with one given code. Works across
- * bundled copies of the package: it checks the shape (an `Error` named `ComfyProgressError` with a
- * string `code`), not `instanceof`, and does not look the code up in `errorCodes`.
+ * bundled copies of the package (checks the shape, not only `instanceof`).
  */
 export function isComfyProgressError(
   value: unknown,
@@ -58,7 +54,7 @@ export function isComfyProgressError(
 ): value is ComfyProgressError {
   if (!(value instanceof Error) || value.name !== 'ComfyProgressError') return false
   const actual = (value as { code?: unknown }).code
-  if (typeof actual !== 'string') return false
+  if (typeof actual !== 'string' || !(actual in errorCodes)) return false
   return code === undefined || actual === code
 }
 
@@ -69,12 +65,7 @@ export function isComfyProgressError(
 export function toComfyProgressError(value: unknown, code: ComfyProgressErrorCode): ComfyProgressError {
   if (isComfyProgressError(value)) return value
   const message = value instanceof Error ? value.message : String(value)
-  return new ComfyProgressError(code, `comfy-progress: ${code}: ${message}`.trim(), {
+  return new ComfyProgressError(code, `comfy-progress: ${errorCodes[code]} ${message}`.trim(), {
     cause: value,
   })
-}
-
-/** The message of an error created without one: the code, and where its meaning is documented. */
-function defaultMessage(code: ComfyProgressErrorCode): string {
-  return `${code} (see errorCodes.${code} in @comfy-progress/core for what it means and what to do).`
 }
