@@ -11,7 +11,9 @@ export type NodeRequest = IncomingMessage | Http2ServerRequest
  * Translates a Node request into the neutral shape. Its `signal`, which aborts when the response
  * closes, is made on first use only (most routes never need one, and it costs about 1 KB per
  * connection). A body that a framework already parsed (`req.body`, e.g. after `express.json()`) is
- * passed on as is.
+ * passed on as is. The URL is Express's `originalUrl` when there is one: a handler mounted with
+ * `app.use('/api', handle)` sees `req.url` without its mount path, and the answers it builds
+ * (`progressUrl`, image URLs) must keep it.
  */
 export function readRequest(req: NodeRequest, res: NodeResponse): NeutralRequest {
   const parsedBody = (req as { body?: unknown }).body
@@ -27,7 +29,7 @@ export function readRequest(req: NodeRequest, res: NodeResponse): NeutralRequest
       return controller.signal
     },
     method: req.method ?? 'GET',
-    url: req.url ?? '/',
+    url: (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/',
     headers: {
       get(name) {
         const value = req.headers[name.toLowerCase()]
