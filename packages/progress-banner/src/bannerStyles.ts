@@ -11,7 +11,7 @@ export const BANNER_STYLES = `.cpb{--cpb-c:var(--cpb-accent,#5b8def);position:va
 .cpb[data-status=error],.cpb[data-status=cancelled]{--cpb-c:var(--cpb-error,#e5534b);box-shadow:inset 4px 0 var(--cpb-c),0 2px 10px #0004}
 .cpb[data-status=error] .cpb-message{font-weight:700}
 .cpb-body{flex:1;min-width:0}
-.cpb-row{display:flex;gap:12px;justify-content:space-between}
+.cpb-row{display:flex;flex-wrap:wrap;column-gap:12px;justify-content:space-between}
 .cpb-message{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .cpb-meta,.cpb-details{opacity:.8;font-variant-numeric:tabular-nums;white-space:nowrap}
 .cpb-details{font-size:.86em;white-space:normal;margin-top:2px}
@@ -24,6 +24,7 @@ export const BANNER_STYLES = `.cpb{--cpb-c:var(--cpb-accent,#5b8def);position:va
 .cpb-live{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .cpb-conn{display:inline-flex;align-items:center;gap:6px;font:var(--cpb-font,500 13px/1.4 system-ui,sans-serif)}
 .cpb-conn:before{content:"";width:8px;height:8px;border-radius:50%;background:#9aa3b2}
+.cpb-conn[data-state=idle]:before{display:none}
 .cpb-conn[data-state=connected]:before{background:var(--cpb-success,#3fb27f)}
 .cpb-conn[data-state=reconnecting]:before{background:#e0a526;animation:cpb-pulse 1s infinite alternate}
 .cpb-conn[data-state=given-up]:before{background:var(--cpb-error,#e5534b)}
