@@ -6,7 +6,8 @@ import { statusForError } from './statusForError.js'
 /**
  * The JSON error answer `{error: {code, message}}` with the code's status (see `statusForError`).
  * The message is the error's own, unless the error wraps a foreign one (a store's driver error, say):
- * then it is the code's meaning from the table, so internals never leak to clients.
+ * then it is the code's meaning from the table, so internals never leak to clients. An error created
+ * without a message (core's default names the code only) also gets the code's meaning.
  *
  * @example
  * ```ts
@@ -14,7 +15,8 @@ import { statusForError } from './statusForError.js'
  * ```
  */
 export function errorResponse(error: ComfyProgressError): NeutralBodyResponse & { readonly body: string } {
-  const message = error.cause === undefined ? error.message : `comfy-progress: ${errorCodes[error.code]}`
+  const generic = error.cause !== undefined || error.message.startsWith(`${error.code} (see errorCodes.`)
+  const message = generic ? `comfy-progress: ${errorCodes[error.code]}` : error.message
   const headers: Record<string, string> = {}
   const allow = (error.details as { allow?: unknown } | undefined)?.allow
   if (error.code === 'METHOD_NOT_ALLOWED' && typeof allow === 'string') headers.Allow = allow

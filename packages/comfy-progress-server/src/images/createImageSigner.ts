@@ -7,6 +7,12 @@ export interface ImageRef {
   readonly subfolder?: string
   /** `output`, `temp` or `input`. @default 'output' */
   readonly type?: string
+  /**
+   * The ComfyUI backend that holds the file (TaskManager `backends`): signed with the rest, and put
+   * in the URL as `backend=`.
+   * @default undefined (the only, or first, backend)
+   */
+  readonly backend?: string
 }
 
 /** Signs and checks the capability in image URLs. */
@@ -38,7 +44,9 @@ export function createImageSigner(
   const basePath = options.basePath ?? ''
   const sign = (ref: ImageRef) =>
     createHmac('sha256', secret)
-      .update(`${ref.type ?? 'output'}\n${ref.subfolder ?? ''}\n${ref.filename}`)
+      .update(
+        `${ref.backend === undefined ? '' : `backend:${encodeURIComponent(ref.backend)}\n`}${ref.type ?? 'output'}\n${ref.subfolder ?? ''}\n${ref.filename}`,
+      )
       .digest('base64url')
       .slice(0, SIG_LENGTH)
   return {
@@ -46,6 +54,7 @@ export function createImageSigner(
       const query = new URLSearchParams()
       if ((ref.type ?? 'output') !== 'output') query.set('type', ref.type!)
       if (ref.subfolder) query.set('subfolder', ref.subfolder)
+      if (ref.backend !== undefined) query.set('backend', ref.backend)
       query.set('sig', sign(ref))
       return `${basePath}/image/${encodeURIComponent(ref.filename)}?${query.toString()}`
     },

@@ -29,6 +29,7 @@ export async function handleImageRequest(
     filename,
     subfolder: url.searchParams.get('subfolder') ?? '',
     type: url.searchParams.get('type') ?? 'output',
+    ...(url.searchParams.has('backend') ? { backend: url.searchParams.get('backend')! } : {}),
   }
   const image = await tasks.image(ref, url.searchParams.get('sig') ?? '')
   return {

@@ -13,6 +13,8 @@ export interface TaskMetadata {
   readonly clientId?: string
   /** ComfyUI's `prompt_id`, once the prompt is submitted. */
   readonly promptId?: string
+  /** The id of the ComfyUI backend the task runs on (TaskManager `backends`). */
+  readonly backend?: string
   /** Fields the app supplies (seed, uid, inpaint area…); the store never reads them. */
   readonly app?: Readonly<Record<string, unknown>>
 }

@@ -14,11 +14,14 @@ import type { TaskPreviewImage, TaskRecord, TaskStore } from '../store/TaskStore
 import type { PreparedTaskWebhook } from '../webhooks/WebhookDispatcher.js'
 import { createTaskId } from './createTaskId.js'
 import { adoptTask } from './adoptTask.js'
+import { chooseBackend, isHealthy } from './chooseBackend.js'
 import type {
+  BackendHealth,
   CancelAction,
   CreateTaskRequest,
   TaskComfyClient,
   TaskManagerHealth,
+  TaskBackend,
   TaskManagerOptions,
 } from './TaskManagerOptions.js'
 import type { TaskHandoff, TaskOwnership, TakeoverClient } from './TaskOwnership.js'
@@ -47,7 +50,12 @@ export class TaskManager {
   readonly store: TaskStore
   /** Where events are published (the SSE routes subscribe to it). */
   readonly bus: EventBus
-  readonly #client: TaskComfyClient
+  /** The ComfyUI backends, the `client` option first (as `default`). */
+  readonly #backends: readonly Backend[]
+  /** Whether there are several backends (tasks and image URLs then name theirs). */
+  readonly #several: boolean
+  /** The backend of each task this instance follows. */
+  readonly #backendOf = new Map<string, Backend>()
   readonly #options: TaskManagerOptions
   readonly #signer: ImageSigner
   readonly #now: () => number
@@ -59,12 +67,13 @@ export class TaskManager {
 
   constructor(options: TaskManagerOptions) {
     this.#options = options
-    this.#client = options.client
+    this.#backends = resolveBackends(options)
+    this.#several = this.#backends.length > 1
     this.store = options.store ?? new MemoryTaskStore()
     this.bus = options.bus ?? new MemoryEventBus()
     this.#now = options.now ?? Date.now
     // Connect now, so that /health reports ComfyUI's real state before the first task.
-    this.#client.connect().catch(() => undefined)
+    for (const { client } of this.#backends) client.connect().catch(() => undefined)
     this.#signer = createImageSigner({
       basePath: options.basePath ?? '',
       ...(options.imageSecret === undefined ? {} : { secret: options.imageSecret }),
@@ -72,11 +81,12 @@ export class TaskManager {
     // Several instances: take over the tasks of instances that die, drop those another one took.
     this.#ownership = options.ownership ?? null
     this.#ownership?.start({
-      clientId: this.#client.clientId,
+      clientId: this.#backends[0]!.client.clientId,
       adopt: (taskId, handoff, client) => this.#adopt(taskId, handoff, client),
       lost: (taskId) => {
         this.#runs.get(taskId)?.abandon()
         this.#runs.delete(taskId)
+        this.#leave(taskId)
         // The new owner delivers the task's webhooks from now on.
         this.#adoptedWatches.get(taskId)?.()
         this.#adoptedWatches.delete(taskId)
@@ -95,6 +105,11 @@ export class TaskManager {
   async create(request: CreateTaskRequest): Promise<{ readonly taskId: string }> {
     if (this.#closed) throw new ComfyProgressError('TASK_MANAGER_CLOSED')
     const webhook = this.#prepareWebhook(request.webhook)
+    // One backend keeps the old behaviour (a ComfyUI that is down ends the task with an error event);
+    // among several, a task goes only to a healthy one.
+    const backend = this.#several ? chooseBackend(this.#backends) : this.#backends[0]!
+    const { clientId } = backend.client
+    const backendId = this.#several ? { backend: backend.id } : {}
     const taskId = createTaskId()
     await this.#store(() =>
       this.store.create({
@@ -102,20 +117,22 @@ export class TaskManager {
         metadata: {
           ...(request.prompt === undefined ? {} : { prompt: request.prompt }),
           ...(request.workflowName === undefined ? {} : { workflow: request.workflowName }),
-          clientId: this.#client.clientId,
+          clientId,
+          ...backendId,
           ...(request.result === undefined ? {} : { app: request.result }),
         },
       }),
     )
     if (this.#ownership !== null) {
-      const handoff: TaskHandoff = { request, clientId: this.#client.clientId }
+      const handoff: TaskHandoff = { request, clientId, ...backendId }
       await this.#store(() => this.#ownership!.claim(taskId, handoff))
     }
     await this.#watchWebhooks(taskId, webhook)
-    const run = new TaskRun(taskId, request, this.#runContext())
+    const run = new TaskRun(taskId, request, this.#runContext(null, backend))
     this.#runs.set(taskId, run)
+    this.#join(taskId, backend)
     await run.start()
-    void this.#submit(run, request)
+    void this.#submit(run, request, backend)
     return { taskId }
   }
 
@@ -149,7 +166,7 @@ export class TaskManager {
       await run.settled()
       return 'removed'
     }
-    const action = await this.#client.cancel(promptId)
+    const action = await this.#backendOfRecord(record).client.cancel(promptId)
     if (action === 'not-found') throw finished(taskId)
     if (action === 'removed') {
       if (run !== undefined) run.cancelled()
@@ -177,8 +194,12 @@ export class TaskManager {
     sig: string,
   ): Promise<{ readonly bytes: Uint8Array; readonly contentType: string }> {
     if (!this.#signer.verify(ref, sig)) throw new ComfyProgressError('IMAGE_NOT_FOUND')
+    const { backend: backendId, ...file } = ref
+    const backend =
+      backendId === undefined ? this.#backends[0]! : this.#backends.find((b) => b.id === backendId)
+    if (backend === undefined) throw new ComfyProgressError('IMAGE_NOT_FOUND')
     try {
-      return await this.#client.api.view(ref)
+      return await backend.client.api.view(file)
     } catch (error) {
       const status = (error as ComfyProgressError).details as { status?: number } | undefined
       if ((error as ComfyProgressError).code === 'COMFY_HTTP_ERROR' && status?.status === 404) {
@@ -191,14 +212,23 @@ export class TaskManager {
   /** ComfyUI's connection and breaker state, its queue length and the task counts: a readiness probe. */
   async health(): Promise<TaskManagerHealth> {
     const tasks = await this.#store(() => this.store.count())
-    const { state, breakerState, queueRemaining } = this.#client
-    const status =
-      this.#closed || breakerState === 'open' || state === 'disconnected' || state === 'error'
-        ? 'down'
-        : state === 'connected'
-          ? 'ok'
-          : 'degraded'
-    return { status, comfy: { state, breaker: breakerState, queueRemaining }, tasks }
+    const backends: BackendHealth[] = this.#backends.map(({ id, client, inFlight }) => ({
+      id,
+      status: this.#closed ? 'down' : backendStatus(client),
+      state: client.state,
+      breaker: client.breakerState,
+      queueRemaining: client.queueRemaining,
+      inFlight,
+    }))
+    const statuses = new Set(backends.map((b) => b.status))
+    const status = statuses.has('ok') ? 'ok' : statuses.has('degraded') ? 'degraded' : 'down'
+    const first = backends[0]!
+    return {
+      status,
+      comfy: { state: first.state, breaker: first.breaker, queueRemaining: first.queueRemaining },
+      tasks,
+      backends,
+    }
   }
 
   /**
@@ -211,7 +241,7 @@ export class TaskManager {
     await this.#ownership?.close()
   }
 
-  #runContext(resumeFrom: TaskRunContext['resumeFrom'] = null): TaskRunContext {
+  #runContext(resumeFrom: TaskRunContext['resumeFrom'], backend: Backend): TaskRunContext {
     return {
       store: this.store,
       bus: this.bus,
@@ -219,10 +249,11 @@ export class TaskManager {
       objectInfo: this.#options.objectInfo ?? null,
       exposeInternals: this.#options.exposeInternals ?? false,
       previewUrl: (id, version) => `${this.#options.basePath ?? ''}/tasks/${id}/preview?v=${version}`,
-      buildResult: (req, outputs) => this.#buildResult(req, outputs),
+      buildResult: (req, outputs) => this.#buildResult(req, outputs, backend),
       onError: (error, id) => this.#reportError(error, id),
       onEnded: (id) => {
         this.#runs.delete(id)
+        this.#leave(id)
         this.#adoptedWatches.delete(id)
         void this.#ownership?.release(id)
       },
@@ -241,9 +272,14 @@ export class TaskManager {
       return
     }
     await this.#watchAdoptedWebhooks(taskId, handoff)
-    const run = new TaskRun(taskId, handoff.request, this.#runContext(record.latest?.event ?? null))
+    const backend = this.#backendOfRecord(record)
+    const run = new TaskRun(taskId, handoff.request, this.#runContext(record.latest?.event ?? null, backend))
     this.#runs.set(taskId, run)
-    adoptTask(run, record, client ?? this.#client)
+    this.#join(taskId, backend)
+    // The backend's own client when the prompt was submitted under its client id (this instance
+    // restarted with the same ids), else the takeover client connected under the prompt's id.
+    const own = backend.client.clientId === handoff.clientId ? backend.client : null
+    adoptTask(run, record, own ?? client ?? backend.client)
   }
 
   /**
@@ -273,20 +309,20 @@ export class TaskManager {
     }
   }
 
-  async #submit(run: TaskRun, request: CreateTaskRequest): Promise<void> {
+  async #submit(run: TaskRun, request: CreateTaskRequest, { client }: Backend): Promise<void> {
     try {
       // With several instances the prompt id is stored before the submit, so that an instance taking
       // the task over finds the prompt even if this one dies while ComfyUI accepts it.
       const promptId = this.#ownership === null ? undefined : randomUUID()
       if (promptId !== undefined) await this.store.updateMetadata(run.taskId, { promptId })
-      const submitted = await this.#client.submit(request.workflow, {
+      const submitted = await client.submit(request.workflow, {
         listener: run.onPromptEvent,
         ...(promptId === undefined ? {} : { promptId }),
       })
       run.promptId = submitted.promptId
       if (run.ended) {
         // Cancelled while the submit was in flight.
-        await this.#client
+        await client
           .cancel(submitted.promptId)
           .catch((error: unknown) => this.#reportError(error, run.taskId))
         return
@@ -297,13 +333,13 @@ export class TaskManager {
     }
   }
 
-  #buildResult(request: CreateTaskRequest, outputs: PromptOutputs): TaskResult | null {
+  #buildResult(request: CreateTaskRequest, outputs: PromptOutputs, backend: Backend): TaskResult | null {
     const images = Object.values(outputs).flatMap((output) => output?.images ?? [])
     const image: ComfyImageRef | undefined = images.find((i) => i.type === 'output') ?? images[0]
     if (image === undefined) return null
     const { imageUrl: _ignored, ...app } = request.result ?? {}
     return {
-      imageUrl: this.#signer.url(image),
+      imageUrl: this.#signer.url(this.#several ? { ...image, backend: backend.id } : image),
       ...(request.prompt === undefined ? {} : { prompt: request.prompt }),
       ...(request.workflowName === undefined ? {} : { workflow: request.workflowName }),
       ...app,
@@ -323,6 +359,24 @@ export class TaskManager {
       timestamp: new Date(this.#now()).toISOString(),
     }
     await this.#store(async () => this.bus.publish(await this.store.append(record.taskId, event)))
+  }
+
+  /** The backend stored with a task (the first one for a task without, or naming one unknown here). */
+  #backendOfRecord(record: TaskRecord): Backend {
+    const id = record.metadata.backend
+    return (id === undefined ? undefined : this.#backends.find((b) => b.id === id)) ?? this.#backends[0]!
+  }
+
+  #join(taskId: string, backend: Backend): void {
+    this.#backendOf.set(taskId, backend)
+    backend.inFlight++
+  }
+
+  #leave(taskId: string): void {
+    const backend = this.#backendOf.get(taskId)
+    if (backend === undefined) return
+    this.#backendOf.delete(taskId)
+    backend.inFlight--
   }
 
   async #store<T>(operation: () => Promise<T>): Promise<T> {
@@ -358,6 +412,37 @@ export class TaskManager {
     if (this.#options.onError) this.#options.onError(error, taskId)
     else console.error(`comfy-progress: task ${taskId} failed in the background`, error)
   }
+}
+
+/** A backend with the count of tasks this instance follows on it. */
+interface Backend extends TaskBackend {
+  inFlight: number
+}
+
+function resolveBackends(options: TaskManagerOptions): readonly Backend[] {
+  const listed: readonly unknown[] = Array.isArray(options.backends) ? options.backends : []
+  if (options.backends !== undefined && !Array.isArray(options.backends)) throw invalidOption('backends')
+  const backends: Backend[] = []
+  if (options.client !== undefined) backends.push({ id: 'default', client: options.client, inFlight: 0 })
+  for (const entry of listed) {
+    const { id, client } = (entry ?? {}) as Partial<TaskBackend>
+    if (typeof id !== 'string' || id === '' || backends.some((b) => b.id === id))
+      throw invalidOption('backends')
+    if (typeof client !== 'object' || client === null) throw invalidOption('backends')
+    backends.push({ id, client, inFlight: 0 })
+  }
+  if (backends.length === 0) throw invalidOption('client')
+  return backends
+}
+
+function invalidOption(option: string): ComfyProgressError {
+  return new ComfyProgressError('TASK_MANAGER_OPTIONS_INVALID', undefined, { details: { option } })
+}
+
+function backendStatus(client: TaskComfyClient): BackendHealth['status'] {
+  if (isHealthy(client)) return 'ok'
+  const { state, breakerState } = client
+  return breakerState === 'open' || state === 'disconnected' || state === 'error' ? 'down' : 'degraded'
 }
 
 function finished(taskId: string): ComfyProgressError {

@@ -11,13 +11,31 @@ export type TaskComfyClient = Pick<
   'clientId' | 'connect' | 'submit' | 'cancel' | 'state' | 'breakerState' | 'queueRemaining' | 'api'
 >
 
-/** Options of `TaskManager`. Only `client` is required. */
+/** One ComfyUI server of several (one per GPU is common), under an id of the app's choosing. */
+export interface TaskBackend {
+  /** A short stable name (`gpu0`): stored with each task and put in its image URLs. */
+  readonly id: string
+  /** The connection to this server. The app owns it: `TaskManager.close()` does not close it. */
+  readonly client: TaskComfyClient
+}
+
+/** Options of `TaskManager`. `client` or `backends` is required. */
 export interface TaskManagerOptions {
   /**
    * The connection to ComfyUI; the TaskManager starts connecting it at once. The app owns it:
-   * `TaskManager.close()` does not close it.
+   * `TaskManager.close()` does not close it. With `backends` too, it is one more backend, id `default`,
+   * listed first.
+   * @default undefined (then `backends` is required)
    */
-  readonly client: TaskComfyClient
+  readonly client?: TaskComfyClient
+  /**
+   * Several ComfyUI servers: each new task goes to the healthy one (connected, breaker not open) with
+   * the shortest queue, fewest tasks in flight from this instance breaking ties, and stays there
+   * (cancel, images and takeover use the backend stored with the task). With none healthy, `create`
+   * rejects with `COMFY_NO_BACKEND`. Ids must be unique and non-empty, else `TASK_MANAGER_OPTIONS_INVALID`.
+   * @default [] (only `client`)
+   */
+  readonly backends?: readonly TaskBackend[]
   /**
    * Where tasks and their events are kept.
    * @default new MemoryTaskStore()
@@ -101,7 +119,11 @@ export type CancelAction = 'removed' | 'interrupted'
 
 /** The readiness of the server, for `GET /health`. */
 export interface TaskManagerHealth {
-  /** `ok` while connected to ComfyUI; `degraded` while (re)connecting; `down` while the breaker is open or the client is closed. */
+  /**
+   * `ok` while connected to ComfyUI; `degraded` while (re)connecting; `down` while the breaker is open
+   * or the client is closed. With several backends: `ok` while one is `ok`, `degraded` while one is
+   * `degraded`, else `down`.
+   */
   readonly status: 'ok' | 'degraded' | 'down'
   readonly comfy: {
     readonly state: TaskComfyClient['state']
@@ -110,4 +132,17 @@ export interface TaskManagerHealth {
     readonly queueRemaining: number | null
   }
   readonly tasks: { readonly live: number; readonly finished: number }
+  /** Each backend's state (one entry, `default`, with the `client` option alone); `comfy` is the first's. */
+  readonly backends: readonly BackendHealth[]
+}
+
+/** One ComfyUI backend in {@link TaskManagerHealth}. */
+export interface BackendHealth {
+  readonly id: string
+  readonly status: 'ok' | 'degraded' | 'down'
+  readonly state: TaskComfyClient['state']
+  readonly breaker: TaskComfyClient['breakerState']
+  readonly queueRemaining: number | null
+  /** Tasks this instance submitted to it and still follows. */
+  readonly inFlight: number
 }

@@ -10,6 +10,8 @@ import type { CreateTaskRequest } from './TaskManagerOptions.js'
 export interface TaskHandoff {
   readonly request: CreateTaskRequest
   readonly clientId: string
+  /** The id of the ComfyUI backend the prompt runs on (TaskManager `backends`). */
+  readonly backend?: string
 }
 
 /** The ComfyUI connection a taken-over task is followed on. */
