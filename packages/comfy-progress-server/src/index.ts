@@ -17,7 +17,11 @@ export type {
   CreateTaskRequest,
   CancelAction,
   TaskManagerHealth,
+  TaskBackend,
+  BackendHealth,
 } from './tasks/TaskManagerOptions.js'
+export { chooseBackend } from './tasks/chooseBackend.js'
+export type { BackendLoad } from './tasks/chooseBackend.js'
 export { createTaskId, isTaskId } from './tasks/createTaskId.js'
 export { isTerminalEvent } from './tasks/isTerminalEvent.js'
 export { describeSubmitFailure } from './tasks/describeSubmitFailure.js'

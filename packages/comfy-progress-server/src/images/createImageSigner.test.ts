@@ -25,6 +25,16 @@ describe('createImageSigner', () => {
     }
   })
 
+  it('names and signs the backend of a file, and refuses the same file on another backend or none', () => {
+    const signer = createImageSigner({ secret: 'k' })
+    const url = new URL(signer.url({ filename: 'a.png', backend: 'gpu 1' }), 'http://x')
+    expect(url.searchParams.get('backend')).toBe('gpu 1')
+    const sig = url.searchParams.get('sig')!
+    expect(signer.verify({ filename: 'a.png', backend: 'gpu 1' }, sig)).toBe(true)
+    expect(signer.verify({ filename: 'a.png', backend: 'gpu0' }, sig)).toBe(false)
+    expect(signer.verify({ filename: 'a.png' }, sig)).toBe(false)
+  })
+
   it('uses a random secret by default', () => {
     const a = createImageSigner().url({ filename: 'a.png' })
     const b = createImageSigner().url({ filename: 'a.png' })

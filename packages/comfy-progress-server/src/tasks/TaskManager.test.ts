@@ -151,4 +151,40 @@ describe('TaskManager', () => {
     await tasks.close()
     await expectCode(tasks.create({ workflow }), 'TASK_MANAGER_CLOSED')
   })
+
+  it('takes `client`, `backends`, or both (the client first, as `default`)', async () => {
+    const [a, b] = [createClient(), createClient()]
+    const single = new TaskManager({ client: a.client })
+    expect((await single.health()).backends.map((backend) => backend.id)).toEqual(['default'])
+    const both = new TaskManager({ client: a.client, backends: [{ id: 'gpu1', client: b.client }] })
+    expect((await both.health()).backends.map((backend) => backend.id)).toEqual(['default', 'gpu1'])
+  })
+
+  it('refuses no backend, an empty or repeated backend id, or a backend without a client, with TASK_MANAGER_OPTIONS_INVALID', () => {
+    const { client } = createClient()
+    const cases: unknown[] = [
+      {},
+      { backends: [] },
+      { backends: 'gpu0' },
+      { backends: [{ id: '', client }] },
+      {
+        backends: [
+          { id: 'gpu0', client },
+          { id: 'gpu0', client },
+        ],
+      },
+      { client, backends: [{ id: 'default', client }] },
+      { backends: [{ id: 'gpu0' }] },
+      { backends: [null] },
+    ]
+    for (const options of cases) {
+      let code: unknown
+      try {
+        new TaskManager(options as never)
+      } catch (error) {
+        code = (error as { code?: unknown }).code
+      }
+      expect([options, code]).toEqual([options, 'TASK_MANAGER_OPTIONS_INVALID'])
+    }
+  })
 })

@@ -32,8 +32,14 @@ export const redisTaskLeasesDefaults = Object.freeze({
   maxTakeoversPerScan: 50,
 })
 
-/** A ComfyUI connection under a given client id, made by the app for taken-over tasks. */
-export type TakeoverClientFactory = (clientId: string) => TakeoverClient & { close(): Promise<void> }
+/**
+ * A ComfyUI connection under a given client id, made by the app for taken-over tasks; `backend` is
+ * the id of the TaskManager backend the prompt runs on (`undefined` with a single `client`).
+ */
+export type TakeoverClientFactory = (
+  clientId: string,
+  backend?: string,
+) => TakeoverClient & { close(): Promise<void> }
 
 /** Options of {@link RedisTaskLeases}. `redis` and `connect` are required. */
 export interface RedisTaskLeasesOptions {
@@ -42,8 +48,10 @@ export interface RedisTaskLeasesOptions {
   /**
    * Makes a ComfyUI client under `clientId`, the id a dead instance submitted its prompts with:
    * ComfyUI sends a prompt's frames to that id only. Usually
-   * `(clientId) => new ComfyClient({ baseUrl, clientId })`. The leases close it when its last
-   * taken-over task ends.
+   * `(clientId) => new ComfyClient({ baseUrl, clientId })`; with several backends, pick the server
+   * by the second argument, the task's backend id:
+   * `(clientId, backend) => new ComfyClient({ baseUrl: urls[backend ?? 'default'], clientId })`.
+   * The leases close it when its last taken-over task ends.
    */
   readonly connect: TakeoverClientFactory
   /**
@@ -274,7 +282,13 @@ export class RedisTaskLeases implements TaskOwnership {
       return
     }
     try {
-      const client = handoff.clientId === handlers.clientId ? null : this.#acquireClient(handoff.clientId)
+      const client =
+        handoff.clientId === handlers.clientId
+          ? null
+          : this.#acquireClient(
+              handoff.clientId,
+              typeof handoff.backend === 'string' ? handoff.backend : undefined,
+            )
       this.#owned.set(taskId, client === null ? null : handoff.clientId)
       await handlers.adopt(taskId, handoff, client)
     } catch (error) {
@@ -283,10 +297,13 @@ export class RedisTaskLeases implements TaskOwnership {
     }
   }
 
-  #acquireClient(clientId: string): TakeoverClient {
+  #acquireClient(clientId: string, backend: string | undefined): TakeoverClient {
     let shared = this.#clients.get(clientId)
     if (shared === undefined) {
-      shared = { client: this.#connect(clientId), refs: 0 }
+      shared = {
+        client: backend === undefined ? this.#connect(clientId) : this.#connect(clientId, backend),
+        refs: 0,
+      }
       this.#clients.set(clientId, shared)
     }
     shared.refs++
