@@ -26,7 +26,7 @@ function setUp() {
   const keyPrefix = uniquePrefix()
   disposers.push(() => cleanUpRedis(redis, keyPrefix))
   const store = new RedisTaskStore({ redis, keyPrefix })
-  const connected: { clientId: string; closed: boolean }[] = []
+  const connected: { clientId: string; closed: boolean; backend?: string }[] = []
   const instance = (clientId: string, options: Partial<RedisTaskLeasesOptions> = {}) => {
     const leases = new RedisTaskLeases({
       redis,
@@ -35,8 +35,8 @@ function setUp() {
       renewIntervalMs: 50,
       takeoverIntervalMs: 50,
       takeoverGraceMs: 1,
-      connect: (id) => {
-        const record = { clientId: id, closed: false }
+      connect: (id, backend) => {
+        const record = { clientId: id, closed: false, ...(backend === undefined ? {} : { backend }) }
         connected.push(record)
         const client: TakeoverClient & { close(): Promise<void> } = {
           clientId: id,
@@ -104,6 +104,19 @@ describe('RedisTaskLeases', () => {
     expect(b.adopted).toHaveLength(1)
     await a.leases.renew()
     expect(a.lost).toEqual([taskId])
+  })
+
+  it("connects the takeover client to the task's backend when the handoff names one", async () => {
+    const { instance, newTask, expired, connected } = setUp()
+    const a = instance('client-a')
+    const b = instance('client-b')
+    const taskId = await newTask()
+    await a.leases.claim(taskId, { ...handoff('client-a'), backend: 'gpu1' })
+    await a.leases.close()
+    await expired(taskId)
+    await b.leases.takeOver()
+    expect(b.adopted).toMatchObject([{ taskId, handoff: { clientId: 'client-a', backend: 'gpu1' } }])
+    expect(connected).toEqual([{ clientId: 'client-a', closed: false, backend: 'gpu1' }])
   })
 
   it('adopts on the own client (null) when the handoff names this instance’s client id', async () => {
