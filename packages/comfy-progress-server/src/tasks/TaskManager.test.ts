@@ -10,8 +10,10 @@ import { expectCode } from '../../test/contracts/taskStore.contract.js'
 import { loadWorkflow } from '../../test/helpers.js'
 import { MemoryEventBus } from '../store/MemoryEventBus.js'
 import { MemoryTaskStore } from '../store/MemoryTaskStore.js'
+import { createTaskId } from './createTaskId.js'
 import { TaskManager } from './TaskManager.js'
 import type { TaskComfyClient } from './TaskManagerOptions.js'
+import type { TaskOwnershipHandlers } from './TaskOwnership.js'
 
 // The happy paths run for real against the simulator (test/contracts/taskRoutes.contract.ts). These are
 // the outcomes that are awkward to produce on a live server: a prompt reconciled from history, one
@@ -186,5 +188,39 @@ describe('TaskManager', () => {
       }
       expect([options, code]).toEqual([options, 'TASK_MANAGER_OPTIONS_INVALID'])
     }
+  })
+
+  it("follows a taken-over task on the backend stored with it, under that backend's own client", async () => {
+    const [a, b] = [createClient(), createClient()]
+    const gpu1 = Object.assign(b.client, { clientId: 'client-gpu1', follow: vi.fn() })
+    let handlers: TaskOwnershipHandlers | null = null
+    const store = new MemoryTaskStore()
+    const tasks = new TaskManager({
+      backends: [
+        { id: 'gpu0', client: a.client },
+        { id: 'gpu1', client: gpu1 },
+      ],
+      store,
+      ownership: {
+        claim: () => Promise.resolve(),
+        release: () => Promise.resolve(),
+        start: (given) => void (handlers = given),
+        close: () => Promise.resolve(),
+      },
+    })
+    const taskId = createTaskId()
+    await store.create({
+      taskId,
+      metadata: { clientId: 'client-gpu1', backend: 'gpu1', promptId: 'p-9' },
+    })
+    await handlers!.adopt(taskId, { request: { workflow }, clientId: 'client-gpu1', backend: 'gpu1' }, null)
+    expect(gpu1.follow).toHaveBeenCalledWith('p-9', expect.any(Function))
+    expect((await tasks.health()).backends.map((backend) => [backend.id, backend.inFlight])).toEqual([
+      ['gpu0', 0],
+      ['gpu1', 1],
+    ])
+    handlers!.lost(taskId)
+    expect((await tasks.health()).backends[1]!.inFlight).toBe(0)
+    await tasks.close()
   })
 })
