@@ -233,7 +233,11 @@ describe.each(backends)('ProgressBanner on WebhookManager in Chromium (%s)', (ba
         lastEventId: `${taskId}:18`,
       })
       await waitUntil(() => site.openStreams() === 0, 'the stream is closed')
-      await page.locator('.cpb-conn', { hasText: /^$/ }).waitFor() // idle: the indicator says nothing
+      // Idle: the indicator says nothing and draws no dot, so it takes no room at all.
+      const idle = page.locator('.cpb-conn[data-state=idle]')
+      await idle.waitFor({ state: 'attached' })
+      expect(await idle.innerText()).toBe('')
+      expect((await idle.boundingBox())?.width ?? 0).toBe(0)
     },
     TEST_TIMEOUT,
   )
