@@ -1,42 +1,78 @@
 /**
  * Fan-out benchmark: one published event to 1 000, 5 000 and 10 000 loopback SSE subscribers of one
- * task, through three servers in the same run: a bare `http` write loop (the floor), better-sse
- * (a channel broadcast) and comfy-progress (store append + bus publish through the node adapter).
- * The receiving clients run in another process (`fanOutClients.ts`).
+ * task, through four servers in the same run: a bare `http` write loop (the floor), better-sse
+ * (a channel broadcast), comfy-progress on the memory store and bus (store append + bus publish
+ * through the node adapter), and comfy-progress on Redis with two instances (each its own
+ * RedisTaskStore, RedisEventBus and ioredis connections on 127.0.0.1:6379 under a fresh key prefix;
+ * the subscribers are split across both, and one of them appends and publishes). The two instances
+ * run in this process, so heap and CPU cover both. The receiving clients run in another process
+ * (`fanOutClients.ts`).
  *
  * Measured per server and size:
  * - heap per idle connection: heap growth after N connections opened (after GC), divided by N;
  * - publish-to-receive latency p50/p99, over 20 events published one at a time (each waits for every
  *   subscriber to have the previous one);
  * - delivered events per second in a burst of 50 events published back to back;
- * - server time per publish: the synchronous part of one publish to N subscribers.
+ * - server time per publish: the synchronous part of one publish to N subscribers (`bus.publish`);
+ *   for the memory-vs-Redis comparison, the wall time of append + publish on the publishing instance
+ *   and the server process's CPU time per paced publish (both instances, Redis client included).
  *
- * Run: `pnpm bench` (builds first; `FANOUT_SIZES=1000 FANOUT_REPEATS=1 pnpm bench` for a quick look).
- * It measures the built package (`dist/`), and needs `--expose-gc`.
+ * Run: `pnpm bench` (builds first; `FANOUT_SIZES=1000 FANOUT_REPEATS=1 pnpm bench` for a quick look;
+ * `FANOUT_REDIS=0` leaves Redis out). It measures the built package (`dist/`), needs `--expose-gc`,
+ * and writes its tables to `bench-results/server-fanout.json` at the repository root.
  */
 import { type ChildProcess, fork } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { cpus } from 'node:os'
+import { dirname } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setImmediate as nextTurn } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
 import type { TaskEvent } from '@comfy-progress/core'
 import { createChannel, createSession } from 'better-sse'
+import { Redis } from 'ioredis'
 // The built package, as users run it (the source through tsx would measure tsx's helpers too).
-import { createTaskId, MemoryEventBus, MemoryTaskStore } from '@comfy-progress/server'
+import {
+  createTaskId,
+  type EventBus,
+  MemoryEventBus,
+  MemoryTaskStore,
+  type TaskStore,
+} from '@comfy-progress/server'
 import { createSseHandler } from '@comfy-progress/server/node'
+import { RedisEventBus, RedisTaskStore } from '@comfy-progress/server/redis'
 
 const SIZES = (process.env.FANOUT_SIZES ?? '1000,5000,10000').split(',').map(Number)
+const WITH_REDIS = process.env.FANOUT_REDIS !== '0'
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const LATENCY_EVENTS = 20
 const BURST_EVENTS = 50
+const RESULTS_FILE = fileURLToPath(new URL('../../../bench-results/server-fanout.json', import.meta.url))
 const now = () => performance.timeOrigin + performance.now()
 const gc = (globalThis as { gc?: () => void }).gc
 if (gc === undefined) throw new Error('run with node --expose-gc (pnpm bench does)')
 
-/** A server under test: one task, N subscribers, `publish(i)` sends event i to all of them. */
+/** One publish: the synchronous fan-out (`publishMs`) and the whole write, append included (`writeMs`). */
+interface PublishTiming {
+  readonly publishMs: number
+  readonly writeMs: number
+}
+
+/** A running server under test: N subscribers spread over `urls`, `publish(i)` sends event i to all. */
+interface Running {
+  readonly urls: readonly string[]
+  publish(i: number): Promise<PublishTiming>
+  close(): Promise<void>
+}
+
+/** A server under test: one task, started afresh for every measured run. */
 interface Subject {
   readonly name: string
-  start(): Promise<{ url: string; publish(i: number): Promise<number>; close(): Promise<void> }>
+  start(): Promise<Running>
 }
 
 const taskId = createTaskId()
@@ -68,6 +104,11 @@ const SSE_HEADERS = {
   Connection: 'keep-alive',
 }
 
+const syncTiming = (started: number): Promise<PublishTiming> => {
+  const ms = performance.now() - started
+  return Promise.resolve({ publishMs: ms, writeMs: ms })
+}
+
 const bare: Subject = {
   name: 'bare http loop',
   async start() {
@@ -81,12 +122,12 @@ const bare: Subject = {
     const url = await listen(server)
     let seq = 0
     return {
-      url,
+      urls: [url],
       publish: (i) => {
         const started = performance.now()
         const frame = Buffer.from(`event: in-progress\ndata: ${JSON.stringify(event(i))}\nid: ${++seq}\n\n`)
         for (const res of clients) res.write(frame)
-        return Promise.resolve(performance.now() - started)
+        return syncTiming(started)
       },
       close: () => closeServer(server),
     }
@@ -102,15 +143,37 @@ const betterSse: Subject = {
     })
     const url = await listen(server)
     return {
-      url,
+      urls: [url],
       publish: (i) => {
         const started = performance.now()
         channel.broadcast(event(i), 'in-progress')
-        return Promise.resolve(performance.now() - started)
+        return syncTiming(started)
       },
       close: () => closeServer(server),
     }
   },
+}
+
+/** An instance of comfy-progress: the SSE route of the node adapter over `store` and `bus`. */
+async function startInstance(store: TaskStore, bus: EventBus): Promise<{ url: string; server: Server }> {
+  const handle = createSseHandler({
+    tasks: { store, bus },
+    maxSubscribers: 100_000,
+    maxSubscribersPerTask: 100_000,
+    heartbeatMs: 3_600_000,
+  })
+  const server = createServer((req, res) => void handle(req, res))
+  return { url: await listen(server), server }
+}
+
+/** Appends event i on `store` and publishes it on `bus`, timing both. */
+async function appendAndPublish(store: TaskStore, bus: EventBus, i: number): Promise<PublishTiming> {
+  const began = performance.now()
+  const entry = await store.append(taskId, event(i))
+  const started = performance.now()
+  await bus.publish(entry)
+  const ended = performance.now()
+  return { publishMs: ended - started, writeMs: ended - began }
 }
 
 const ours: Subject = {
@@ -120,25 +183,54 @@ const ours: Subject = {
     const bus = new MemoryEventBus()
     await store.create({ taskId })
     await bus.publish(await store.append(taskId, { ...event(0), status: 'queued' }))
-    const handle = createSseHandler({
-      tasks: { store, bus },
-      maxSubscribers: 100_000,
-      maxSubscribersPerTask: 100_000,
-      heartbeatMs: 3_600_000,
-    })
-    const server = createServer((req, res) => void handle(req, res))
-    const url = await listen(server)
+    const { url, server } = await startInstance(store, bus)
     return {
-      url,
-      publish: async (i) => {
-        const entry = await store.append(taskId, event(i))
-        const started = performance.now()
-        await bus.publish(entry)
-        return performance.now() - started
-      },
+      urls: [url],
+      publish: (i) => appendAndPublish(store, bus, i),
       close: () => closeServer(server),
     }
   },
+}
+
+const redisTwo: Subject = {
+  name: 'redis, 2 instances',
+  async start() {
+    const keyPrefix = `cp-bench:${randomBytes(6).toString('hex')}:`
+    const instances = await Promise.all(
+      ['a', 'b'].map(async () => {
+        const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
+        const store = new RedisTaskStore({ redis, keyPrefix })
+        const bus = new RedisEventBus({ redis, keyPrefix })
+        return { redis, store, bus, ...(await startInstance(store, bus)) }
+      }),
+    )
+    // Instance a creates and publishes; b serves half of the subscribers from Redis alone.
+    const a = instances[0]!
+    await a.store.create({ taskId })
+    await a.bus.publish(await a.store.append(taskId, { ...event(0), status: 'queued' }))
+    return {
+      urls: instances.map((instance) => instance.url),
+      publish: (i) => appendAndPublish(a.store, a.bus, i),
+      close: async () => {
+        for (const instance of instances) {
+          await closeServer(instance.server)
+          await instance.bus.close()
+        }
+        await deleteKeys(a.redis, keyPrefix)
+        for (const instance of instances) await instance.redis.quit()
+      },
+    }
+  },
+}
+
+/** Deletes every key under `prefix` (SCAN + UNLINK), never anything else. */
+async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0'
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
+    cursor = next
+    if (keys.length > 0) await redis.unlink(...keys)
+  } while (cursor !== '0')
 }
 
 interface Result {
@@ -149,7 +241,12 @@ interface Result {
   readonly eventsPerSecond: number
   /** Delivered events per second of the server process's CPU time: the server's own capacity. */
   readonly eventsPerCpuSecond: number
+  /** Median `bus.publish` time of the paced events. */
   readonly publishMs: number
+  /** Median append + publish time of the paced events, on the publishing instance. */
+  readonly writeMs: number
+  /** The server process's CPU time per paced publish (every instance's share, until all have it). */
+  readonly cpuPerPublishMs: number
 }
 
 function request<T>(child: ChildProcess, message: unknown, reply: string): Promise<T> {
@@ -172,21 +269,26 @@ async function settle(): Promise<void> {
   }
 }
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000
+
 async function run(subject: Subject, size: number): Promise<Result> {
   const child = fork(new URL('./fanOutClients.ts', import.meta.url), { execArgv: ['--import', 'tsx'] })
   await settle()
   const heapBefore = process.memoryUsage().heapUsed
   const server = await subject.start()
-  await request(child, { connect: { url: server.url, count: size } }, 'connected')
+  await request(child, { connect: { urls: server.urls, count: size } }, 'connected')
   await settle()
   const heapPerConnection = (process.memoryUsage().heapUsed - heapBefore) / size
 
-  const publishTimes: number[] = []
+  const timings: PublishTiming[] = []
+  const pacedCpu = process.cpuUsage()
   for (let i = 1; i <= LATENCY_EVENTS; i++) {
     child.send({ sent: i, at: now() })
-    publishTimes.push(await server.publish(i))
+    timings.push(await server.publish(i))
     await request(child, { expect: i }, 'received')
   }
+  const cpuPerPublishMs = cpuMs(process.cpuUsage(pacedCpu)) / LATENCY_EVENTS
   const latency = await request<{ report: { p50: number; p99: number } }>(
     child,
     { report: [1, LATENCY_EVENTS] },
@@ -212,30 +314,37 @@ async function run(subject: Subject, size: number): Promise<Result> {
   child.send({ close: true })
   await once(child, 'exit')
   await server.close()
-  publishTimes.sort((a, b) => a - b)
   return {
     heapPerConnection,
     p50: latency.report.p50,
     p99: latency.report.p99,
     eventsPerSecond: burst.report.delivered / (burst.report.spanMs / 1000),
-    eventsPerCpuSecond: burst.report.delivered / ((cpu.user + cpu.system) / 1e6),
-    publishMs: publishTimes[Math.floor(publishTimes.length / 2)]!,
+    eventsPerCpuSecond: burst.report.delivered / (cpuMs(cpu) / 1000),
+    publishMs: median(timings.map((t) => t.publishMs)),
+    writeMs: median(timings.map((t) => t.writeMs)),
+    cpuPerPublishMs,
   }
 }
 
 const REPEATS = Number(process.env.FANOUT_REPEATS ?? 3)
-const subjects = [bare, betterSse, ours]
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+const subjects = [bare, betterSse, ours, ...(WITH_REDIS ? [redisTwo] : [])]
 const fmt = (n: number, digits: number, width: number) => n.toFixed(digits).padStart(width)
+const ratio = (a: number, c: number) => `${(a / c).toFixed(2)}×`
+const group = (n: number) => Math.round(n).toLocaleString('en-US')
 
 console.log(
   `fan-out to one task: ${LATENCY_EVENTS} paced events (latency) + a burst of ${BURST_EVENTS} (throughput); ` +
     `median of ${REPEATS} runs; clients in another process\n`,
 )
-console.log('subscribers server          events/s  events/cpu-s   p50 ms   p99 ms  publish ms  heap/conn B')
+console.log(
+  'subscribers server              events/s  events/cpu-s   p50 ms   p99 ms  publish ms  write ms  cpu/pub ms  heap/conn B',
+)
 // Warm up every server once (JIT, inline caches, module state) so the first measured one is not penalised.
 for (const subject of subjects) await run(subject, 200)
 
+const peerRows: string[][] = []
+const redisRows: string[][] = []
+const redisRatios: string[] = []
 for (const size of SIZES) {
   const runs = new Map<Subject, Result[]>(subjects.map((subject) => [subject, []]))
   // Interleaved, so that drift on the machine hits every server alike.
@@ -253,21 +362,138 @@ for (const size of SIZES) {
       eventsPerSecond: pick('eventsPerSecond'),
       eventsPerCpuSecond: pick('eventsPerCpuSecond'),
       publishMs: pick('publishMs'),
+      writeMs: pick('writeMs'),
+      cpuPerPublishMs: pick('cpuPerPublishMs'),
     }
     results.set(subject, result)
     console.log(
-      `${String(size).padEnd(12)}${subject.name.padEnd(15)}${fmt(result.eventsPerSecond, 0, 10)}${fmt(result.eventsPerCpuSecond, 0, 14)}` +
-        `${fmt(result.p50, 1, 9)}${fmt(result.p99, 1, 9)}${fmt(result.publishMs, 2, 12)}${fmt(result.heapPerConnection, 0, 13)}`,
+      `${String(size).padEnd(12)}${subject.name.padEnd(19)}${fmt(result.eventsPerSecond, 0, 10)}${fmt(result.eventsPerCpuSecond, 0, 14)}` +
+        `${fmt(result.p50, 1, 9)}${fmt(result.p99, 1, 9)}${fmt(result.publishMs, 2, 12)}${fmt(result.writeMs, 2, 10)}` +
+        `${fmt(result.cpuPerPublishMs, 2, 12)}${fmt(result.heapPerConnection, 0, 13)}`,
     )
   }
   const o = results.get(ours)!
   const b = results.get(betterSse)!
   const floor = results.get(bare)!
-  const ratio = (a: number, c: number) => (a / c).toFixed(2)
+  for (const subject of [bare, betterSse, ours]) {
+    const r = results.get(subject)!
+    peerRows.push([
+      group(size),
+      subject.name,
+      group(r.eventsPerSecond),
+      group(r.eventsPerCpuSecond),
+      r.p50.toFixed(1),
+      r.p99.toFixed(1),
+      r.publishMs.toFixed(2),
+      group(r.heapPerConnection),
+      ratio(r.eventsPerSecond, b.eventsPerSecond),
+      ratio(r.p99, floor.p99),
+      ratio(r.publishMs, floor.publishMs),
+      ratio(r.heapPerConnection, floor.heapPerConnection),
+    ])
+  }
   console.log(
-    `${''.padEnd(12)}vs better-sse: events/s ${ratio(o.eventsPerSecond, b.eventsPerSecond)}×, events/cpu-s ` +
-      `${ratio(o.eventsPerCpuSecond, b.eventsPerCpuSecond)}× (target ≥ 2); vs the bare floor: p99 ` +
-      `${ratio(o.p99, floor.p99)}×, publish ${ratio(o.publishMs, floor.publishMs)}×, heap/conn ` +
-      `${ratio(o.heapPerConnection, floor.heapPerConnection)}× (targets ≤ 1.5)\n`,
+    `${''.padEnd(12)}vs better-sse: events/s ${ratio(o.eventsPerSecond, b.eventsPerSecond)}, events/cpu-s ` +
+      `${ratio(o.eventsPerCpuSecond, b.eventsPerCpuSecond)} (target ≥ 2); vs the bare floor: p99 ` +
+      `${ratio(o.p99, floor.p99)}, publish ${ratio(o.publishMs, floor.publishMs)}, heap/conn ` +
+      `${ratio(o.heapPerConnection, floor.heapPerConnection)} (targets ≤ 1.5)`,
   )
+  const r = results.get(redisTwo)
+  if (r !== undefined) {
+    for (const [subject, x] of [
+      [ours, o],
+      [redisTwo, r],
+    ] as const) {
+      redisRows.push([
+        group(size),
+        subject === ours ? 'memory, 1 instance' : subject.name,
+        group(x.eventsPerSecond),
+        x.p50.toFixed(1),
+        x.p99.toFixed(1),
+        x.writeMs.toFixed(2),
+        x.cpuPerPublishMs.toFixed(2),
+        group(x.heapPerConnection),
+        ratio(x.eventsPerSecond, o.eventsPerSecond),
+        ratio(x.p50, o.p50),
+        ratio(x.p99, o.p99),
+        ratio(x.cpuPerPublishMs, o.cpuPerPublishMs),
+      ])
+    }
+    const line =
+      `${group(size)} subscribers: events/s ${ratio(r.eventsPerSecond, o.eventsPerSecond)}, p50 ` +
+      `${ratio(r.p50, o.p50)}, p99 ${ratio(r.p99, o.p99)}, CPU per publish ${ratio(r.cpuPerPublishMs, o.cpuPerPublishMs)}`
+    redisRatios.push(line)
+    console.log(`${''.padEnd(12)}Redis (2 instances) vs memory: ${line.slice(line.indexOf(':') + 2)}`)
+  }
+  console.log('')
 }
+
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`
+const report = {
+  id: 'server-fanout',
+  title: 'Server fan-out: one task event to many SSE subscribers',
+  command: 'pnpm --filter @comfy-progress/server bench',
+  sections: [
+    {
+      title: 'Fan-out against a bare http loop and better-sse',
+      description:
+        'One event published to N loopback SSE subscribers of one task (clients in another process), ' +
+        `${LATENCY_EVENTS} paced events for latency and a burst of ${BURST_EVENTS} for throughput, median of ${REPEATS} interleaved runs per server.`,
+      columns: [
+        'subscribers',
+        'server',
+        'events/s',
+        'events/CPU-s',
+        'p50 ms',
+        'p99 ms',
+        'publish ms',
+        'heap/conn B',
+        'events/s vs better-sse',
+        'p99 vs bare',
+        'publish vs bare',
+        'heap/conn vs bare',
+      ],
+      rows: peerRows,
+      notes: [
+        'publish ms: the synchronous part of one publish to all subscribers (comfy-progress: bus.publish after the store append).',
+        'events/CPU-s: delivered events per second of the server process’s CPU time in the burst.',
+        'heap/conn: heap growth after N idle connections opened (after GC), divided by N.',
+        `Machine: ${machine}.`,
+      ],
+    },
+    ...(WITH_REDIS
+      ? [
+          {
+            title: 'Through Redis with two server instances, against the memory bus',
+            description:
+              'The same fan-out with the subscribers split across two comfy-progress instances on one Redis ' +
+              '(RedisTaskStore + RedisEventBus, one of them appending and publishing), as ratios against the memory store and bus measured in the same run.',
+            columns: [
+              'subscribers',
+              'bus',
+              'events/s',
+              'p50 ms',
+              'p99 ms',
+              'append+publish ms',
+              'server CPU ms/publish',
+              'heap/conn B',
+              'events/s vs memory',
+              'p50 vs memory',
+              'p99 vs memory',
+              'CPU/publish vs memory',
+            ],
+            rows: redisRows,
+            notes: [
+              `Redis at ${REDIS_URL.replace(/\/\/[^@]*@/, '//')} with a fresh key prefix per run, deleted afterwards; both instances run in the bench process, each with its own ioredis connections.`,
+              'append+publish ms: wall time of the store append and bus publish on the publishing instance (median of the paced events).',
+              'server CPU ms/publish: the server process’s CPU time over the paced events divided by their count (every instance, the Redis client included).',
+              ...redisRatios.map((line) => `Redis vs memory at ${line}.`),
+            ],
+          },
+        ]
+      : []),
+  ],
+}
+mkdirSync(dirname(RESULTS_FILE), { recursive: true })
+writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`)
+console.log(`wrote ${RESULTS_FILE}`)

@@ -3,7 +3,9 @@
  * to the server under test and timestamps every event each of them receives. Events are identified by
  * `"currentValue":<i>` in their data; the parent sends each event's publish time over IPC.
  *
- * Messages from the parent: `{connect: {url, count}}`, `{sent: i, at}`, `{expect: i}`, `{report: [from, to]}`.
+ * Connection c goes to `urls[c % urls.length]` (several server instances share the subscribers).
+ *
+ * Messages from the parent: `{connect: {urls, count}}`, `{sent: i, at}`, `{expect: i}`, `{report: [from, to]}`.
  * Messages to the parent: `{connected}`, `{received: i}` (every connection has event i), `{report}`.
  */
 import { connect, type Socket } from 'node:net'
@@ -95,13 +97,13 @@ process.on('message', (message: Record<string, unknown>) => {
 
 async function handle(message: Record<string, unknown>): Promise<void> {
   if (message.connect) {
-    const { url, count: n } = message.connect as { url: string; count: number }
+    const { urls, count: n } = message.connect as { urls: string[]; count: number }
     count = n
     received = new Float64Array(n * MAX_EVENTS)
-    const target = new URL(url)
+    const targets = urls.map((url) => new URL(url))
     for (let start = 0; start < n; start += 500) {
       const batch = []
-      for (let i = start; i < Math.min(n, start + 500); i++) batch.push(open(target, i))
+      for (let i = start; i < Math.min(n, start + 500); i++) batch.push(open(targets[i % targets.length]!, i))
       await Promise.all(batch)
     }
     send({ connected: n })
