@@ -174,8 +174,11 @@ function readTaskIds(url: URL, max: number): { taskIds: string[]; single: boolea
   }
   const list = url.searchParams.getAll('tasks').join(',')
   if (list === '') throw new ComfyProgressError('INVALID_TASK_IDS', 'comfy-progress: no task id was given.')
-  const taskIds = [...new Set(list.split(','))].map(ownCopy)
-  for (const taskId of taskIds) if (!isTaskId(taskId)) throw invalidTaskId(taskId)
+  const unique = [...new Set(list.split(','))]
+  // Checked before the copy: `ownCopy` goes through latin1, which would turn U+0141 ('Ł') into 'A' and
+  // so let a malformed id pass as another (possibly real) task's id.
+  for (const taskId of unique) if (!isTaskId(taskId)) throw invalidTaskId(taskId)
+  const taskIds = unique.map(ownCopy)
   if (taskIds.length > max) {
     throw new ComfyProgressError('TOO_MANY_TASK_IDS', undefined, { details: { limit: max } })
   }
