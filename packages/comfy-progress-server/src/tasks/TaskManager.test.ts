@@ -178,6 +178,12 @@ describe('TaskManager', () => {
       { client, backends: [{ id: 'default', client }] },
       { backends: [{ id: 'gpu0' }] },
       { backends: [null] },
+      { client, backendLostTimeoutMs: 0 },
+      { client, backendLostTimeoutMs: -1 },
+      { client, backendLostTimeoutMs: Number.NaN },
+      { client, backendLostTimeoutMs: '5000' },
+      { client, queueLengthMaxAgeMs: -5 },
+      { client, queueLengthTimeoutMs: Number.POSITIVE_INFINITY },
     ]
     for (const options of cases) {
       let code: unknown
@@ -221,6 +227,64 @@ describe('TaskManager', () => {
     ])
     handlers!.lost(taskId)
     expect((await tasks.health()).backends[1]!.inFlight).toBe(0)
+    await tasks.close()
+  })
+
+  it('ends a task whose backend stays unreachable for backendLostTimeoutMs with COMFY_UNREACHABLE naming it', async () => {
+    const [a, b] = [createClient(), createClient()]
+    const store = new MemoryTaskStore()
+    const tasks = new TaskManager({
+      backends: [
+        { id: 'gpu0', client: a.client },
+        { id: 'gpu1', client: b.client },
+      ],
+      store,
+      backendLostTimeoutMs: 60,
+    })
+    const { taskId } = await tasks.create({ workflow })
+    a.release()
+    expect((await store.get(taskId))?.metadata.backend).toBe('gpu0')
+    await vi.waitFor(() => expect(a.client.submit).toHaveBeenCalledOnce())
+    Object.assign(a.client, { state: 'reconnecting' })
+    await vi.waitFor(async () => expect((await store.get(taskId))?.finishedAt).not.toBeNull(), {
+      timeout: 2_000,
+    })
+    const last = (await store.get(taskId))!.latest!.event
+    expect(last).toMatchObject({
+      status: 'error',
+      error: { code: 'COMFY_UNREACHABLE', details: expect.stringContaining('backend gpu0') as unknown },
+    })
+    // The prompt's end, should the backend come back, changes nothing.
+    a.end({ status: 'success', outputs: { '9': { images: [image] } }, message: null, source: 'history' })
+    await tasks.close()
+    expect((await store.eventsAfter(taskId, 0)).map((entry) => entry.event.status)).toEqual([
+      'queued',
+      'error',
+    ])
+  })
+
+  it('reads stale queue lengths from GET /prompt to choose a backend', async () => {
+    const [a, b] = [createClient(), createClient()]
+    for (const [stub, remaining] of [
+      [a, 5],
+      [b, 1],
+    ] as const) {
+      Object.assign(stub.client, {
+        queueRemaining: null,
+        api: { view: vi.fn(), getQueueRemaining: vi.fn(() => Promise.resolve(remaining)) },
+      })
+    }
+    const store = new MemoryTaskStore()
+    const tasks = new TaskManager({
+      backends: [
+        { id: 'gpu0', client: a.client },
+        { id: 'gpu1', client: b.client },
+      ],
+      store,
+    })
+    const { taskId } = await tasks.create({ workflow })
+    expect((await store.get(taskId))?.metadata.backend).toBe('gpu1')
+    b.release()
     await tasks.close()
   })
 })

@@ -14,7 +14,9 @@ import type { TaskPreviewImage, TaskRecord, TaskStore } from '../store/TaskStore
 import type { PreparedTaskWebhook } from '../webhooks/WebhookDispatcher.js'
 import { createTaskId } from './createTaskId.js'
 import { adoptTask } from './adoptTask.js'
+import { BackendWatchdog } from './BackendWatchdog.js'
 import { chooseBackend, isHealthy } from './chooseBackend.js'
+import { QueueLengths } from './QueueLengths.js'
 import type {
   BackendHealth,
   CancelAction,
@@ -63,17 +65,33 @@ export class TaskManager {
   readonly #ownership: TaskOwnership | null
   /** How to stop the webhook watches of taken-over tasks (dropped again if the task is lost). */
   readonly #adoptedWatches = new Map<string, () => void>()
+  /** Ends the tasks of a backend unreachable for longer than `backendLostTimeoutMs`. */
+  readonly #watchdog: BackendWatchdog
+  /** The backends' queue lengths, read over HTTP when no status frame came recently. */
+  readonly #queues: QueueLengths
   #closed = false
 
   constructor(options: TaskManagerOptions) {
     this.#options = options
     this.#backends = resolveBackends(options)
     this.#several = this.#backends.length > 1
+    const timing = resolveTiming(options)
     this.store = options.store ?? new MemoryTaskStore()
     this.bus = options.bus ?? new MemoryEventBus()
     this.#now = options.now ?? Date.now
     // Connect now, so that /health reports ComfyUI's real state before the first task.
     for (const { client } of this.#backends) client.connect().catch(() => undefined)
+    this.#queues = new QueueLengths({
+      maxAgeMs: timing.queueLengthMaxAgeMs,
+      timeoutMs: timing.queueLengthTimeoutMs,
+    })
+    if (this.#several) for (const backend of this.#backends) this.#queues.watch(backend)
+    this.#watchdog = new BackendWatchdog({
+      backends: this.#backends,
+      timeoutMs: timing.backendLostTimeoutMs,
+      onLost: (id, unreachableMs) => this.#backendLost(id, unreachableMs),
+    })
+    this.#watchdog.start()
     this.#signer = createImageSigner({
       basePath: options.basePath ?? '',
       ...(options.imageSecret === undefined ? {} : { secret: options.imageSecret }),
@@ -107,7 +125,8 @@ export class TaskManager {
     const webhook = this.#prepareWebhook(request.webhook)
     // One backend keeps the old behaviour (a ComfyUI that is down ends the task with an error event);
     // among several, a task goes only to a healthy one.
-    const backend = this.#several ? chooseBackend(this.#backends) : this.#backends[0]!
+    const backend = this.#several ? await this.#chooseBackend() : this.#backends[0]!
+    if (this.#closed) throw new ComfyProgressError('TASK_MANAGER_CLOSED')
     const { clientId } = backend.client
     const backendId = this.#several ? { backend: backend.id } : {}
     const taskId = createTaskId()
@@ -237,6 +256,8 @@ export class TaskManager {
    */
   async close(): Promise<void> {
     this.#closed = true
+    this.#watchdog.stop()
+    this.#queues.close()
     await Promise.all([...this.#runs.values()].map((run) => run.settled()))
     await this.#ownership?.close()
   }
@@ -258,6 +279,42 @@ export class TaskManager {
         void this.#ownership?.release(id)
       },
       resumeFrom,
+    }
+  }
+
+  /**
+   * The healthy backend with the shortest queue; lengths not refreshed by a status frame lately are
+   * read from ComfyUI's `GET /prompt` first (waiting at most `queueLengthTimeoutMs`).
+   */
+  async #chooseBackend(): Promise<Backend> {
+    const healthy = this.#backends.filter((backend) => isHealthy(backend.client))
+    const lengths = healthy.length > 1 ? await this.#queues.read(healthy) : new Map<string, number | null>()
+    const loads = this.#backends.map((backend) => ({
+      id: backend.id,
+      client: backend.client,
+      inFlight: backend.inFlight,
+      ...(lengths.has(backend.id) ? { queueRemaining: lengths.get(backend.id)! } : {}),
+      backend,
+    }))
+    return chooseBackend(loads).backend
+  }
+
+  /** A backend unreachable for `backendLostTimeoutMs`: its tasks on this instance end with an error. */
+  #backendLost(backendId: string, unreachableMs: number): void {
+    for (const [taskId, backend] of this.#backendOf) {
+      if (backend.id !== backendId) continue
+      const run = this.#runs.get(taskId)
+      if (run === undefined || run.ended) continue
+      const seconds = Math.round(unreachableMs / 1000)
+      run.backendLost(
+        new ComfyProgressError(
+          'COMFY_UNREACHABLE',
+          this.#several
+            ? `ComfyUI backend ${backendId} has been unreachable for ${seconds} s; the task was given up.`
+            : `ComfyUI has been unreachable for ${seconds} s; the task was given up.`,
+          { details: { backend: backendId, unreachableMs: Math.round(unreachableMs) } },
+        ),
+      )
     }
   }
 
@@ -433,6 +490,41 @@ function resolveBackends(options: TaskManagerOptions): readonly Backend[] {
   }
   if (backends.length === 0) throw invalidOption('client')
   return backends
+}
+
+/** The backend timing options of {@link TaskManagerOptions}, resolved. */
+interface BackendTiming {
+  readonly backendLostTimeoutMs: number
+  readonly queueLengthMaxAgeMs: number
+  readonly queueLengthTimeoutMs: number
+}
+
+function resolveTiming(options: TaskManagerOptions): BackendTiming {
+  return {
+    backendLostTimeoutMs: timingOption(options, 'backendLostTimeoutMs', {
+      fallback: 300_000,
+      positive: true,
+    }),
+    queueLengthMaxAgeMs: timingOption(options, 'queueLengthMaxAgeMs', { fallback: 15_000 }),
+    queueLengthTimeoutMs: timingOption(options, 'queueLengthTimeoutMs', { fallback: 250, finite: true }),
+  }
+}
+
+/** A duration option in ms: not negative (not 0 with `positive`, not `Infinity` with `finite`). */
+function timingOption(
+  options: TaskManagerOptions,
+  key: keyof BackendTiming,
+  rule: { readonly fallback: number; readonly positive?: boolean; readonly finite?: boolean },
+): number {
+  const value: unknown = options[key]
+  if (value === undefined) return rule.fallback
+  const valid =
+    typeof value === 'number' &&
+    value >= 0 &&
+    !(rule.positive === true && value === 0) &&
+    !(rule.finite === true && !Number.isFinite(value))
+  if (!valid) throw invalidOption(key)
+  return value
 }
 
 function invalidOption(option: string): ComfyProgressError {

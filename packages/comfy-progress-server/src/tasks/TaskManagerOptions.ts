@@ -37,6 +37,30 @@ export interface TaskManagerOptions {
    */
   readonly backends?: readonly TaskBackend[]
   /**
+   * How long a task waits for its ComfyUI backend to come back, in ms. While a backend's WebSocket is
+   * not connected its tasks wait: if it returns in time they are reconciled through `/queue` and
+   * `/history` and go on (a prompt ComfyUI lost in a restart ends with `COMFY_PROMPT_LOST`). Once it
+   * has been unreachable this long, every task this instance follows on it ends with an `error` event,
+   * code `COMFY_UNREACHABLE`, whose details name the backend; a prompt still queued there when it
+   * returns is not cancelled. `Infinity` waits forever. Not a positive number →
+   * `TASK_MANAGER_OPTIONS_INVALID`.
+   * @default 300000 (5 minutes)
+   */
+  readonly backendLostTimeoutMs?: number
+  /**
+   * With several `backends`: how old a backend's queue length may be, in ms, before `create` reads it
+   * again from ComfyUI's `GET /prompt` (`exec_info.queue_remaining`). ComfyUI sends a `status` frame
+   * only when its queue changes, so a quiet backend's length is read again at most this often.
+   * @default 15000
+   */
+  readonly queueLengthMaxAgeMs?: number
+  /**
+   * With several `backends`: the timeout of that `GET /prompt` read, in ms. `create` waits for it no
+   * longer; a backend that does not answer in time is weighed by its last known queue length.
+   * @default 250
+   */
+  readonly queueLengthTimeoutMs?: number
+  /**
    * Where tasks and their events are kept.
    * @default new MemoryTaskStore()
    */

@@ -111,6 +111,16 @@ export class TaskRun {
     this.#end(this.#event({ error: { details: describeSubmitFailure(error), code: error.code } }))
   }
 
+  /**
+   * The task's ComfyUI backend has been unreachable too long: the task ends with an `error` event
+   * with `error`'s code, and its message as the details.
+   */
+  backendLost(error: ComfyProgressError): void {
+    if (this.#ended) return
+    this.#ended = true
+    this.#end(this.#event({ error: { details: error.message, code: error.code } }))
+  }
+
   /** Ends the task as `cancelled` (a prompt removed from the queue, or a cancel before the submit). */
   cancelled(): void {
     if (this.#ended) return

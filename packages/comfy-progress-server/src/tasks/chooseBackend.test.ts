@@ -44,6 +44,16 @@ describe('chooseBackend', () => {
     ).toBe('d')
   })
 
+  it('weighs a queue length given with the backend over the client’s (an HTTP read of a stale one)', () => {
+    const chosen = chooseBackend([
+      { id: 'a', client: client({ queueRemaining: 0 }), inFlight: 0, queueRemaining: 4 },
+      { id: 'b', client: client({ queueRemaining: 2 }), inFlight: 0 },
+      { id: 'c', client: client({ queueRemaining: 5 }), inFlight: 0, queueRemaining: null },
+    ])
+    // a: 4 (read), b: 2 (frames), c: unknown counts as 0.
+    expect(chosen.id).toBe('c')
+  })
+
   it('skips a backend whose breaker is open or that is not connected, however short its queue', () => {
     const chosen = chooseBackend([
       { id: 'open', client: client({ breakerState: 'open' }), inFlight: 0 },

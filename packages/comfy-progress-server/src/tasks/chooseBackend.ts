@@ -7,11 +7,18 @@ export interface BackendLoad {
   readonly client: Pick<TaskComfyClient, 'state' | 'breakerState' | 'queueRemaining'>
   /** Tasks this instance has submitted to the backend and still follows. */
   readonly inFlight: number
+  /**
+   * The queue length to weigh when it is known better than `client.queueRemaining` (read from
+   * ComfyUI's `GET /prompt` because no status frame came recently); `null` for unknown.
+   * @default client.queueRemaining
+   */
+  readonly queueRemaining?: number | null
 }
 
 /**
  * Picks the backend for a new task: among the healthy ones (connected, breaker not open), the one
- * with the shortest ComfyUI queue (`queueRemaining`, from its status frames; unknown counts as 0),
+ * with the shortest ComfyUI queue (`queueRemaining` when given, else the client's from its status
+ * frames; unknown counts as 0),
  * then the fewest tasks in flight from this instance, then the first listed. Throws
  * `COMFY_NO_BACKEND` (HTTP 503) when none is healthy, with each backend's state in `details`.
  *
@@ -43,6 +50,11 @@ export function isHealthy(client: Pick<TaskComfyClient, 'state' | 'breakerState'
 }
 
 function compareLoad(a: BackendLoad, b: BackendLoad): number {
-  const queue = (a.client.queueRemaining ?? 0) - (b.client.queueRemaining ?? 0)
+  const queue = queueOf(a) - queueOf(b)
   return queue !== 0 ? queue : a.inFlight - b.inFlight
+}
+
+function queueOf(backend: BackendLoad): number {
+  const known = backend.queueRemaining === undefined ? backend.client.queueRemaining : backend.queueRemaining
+  return known ?? 0
 }

@@ -1,7 +1,8 @@
 /**
  * One server instance for the multi-instance tests, run as a child process
  * (`node --conditions=@comfy-progress/source --import tsx redisInstance.ts`): ComfyClient to the
- * simulator, the Redis store, bus and leases, the TaskManager and the node adapter on a free port.
+ * simulator (or one per backend with `backends`), the Redis store, bus and leases, the TaskManager and
+ * the node adapter on a free port.
  * Configured by the JSON in `CP_INSTANCE`; prints `{"port":…}` on its first stdout line, logs
  * background errors on stderr as JSON lines, exits cleanly on SIGTERM.
  */
@@ -21,6 +22,10 @@ export interface InstanceConfig {
   readonly keyPrefix: string
   readonly imageSecret: string
   readonly leaseTtlMs: number
+  /** Several ComfyUI backends (simulators) instead of `simUrl` alone; takeovers connect to the task's. */
+  readonly backends?: readonly { readonly id: string; readonly simUrl: string }[]
+  /** TaskManager's `backendLostTimeoutMs`. */
+  readonly backendLostTimeoutMs?: number
 }
 
 const config = JSON.parse(process.env.CP_INSTANCE ?? '{}') as InstanceConfig
@@ -37,15 +42,22 @@ const redis = new Redis({
 })
 redis.on('error', () => undefined)
 const { keyPrefix } = config
-const client = new ComfyClient({ baseUrl: config.simUrl })
+const backends = (config.backends ?? []).map(({ id, simUrl }) => ({
+  id,
+  simUrl,
+  client: new ComfyClient({ baseUrl: simUrl }),
+}))
+const client = backends.length === 0 ? new ComfyClient({ baseUrl: config.simUrl }) : null
+const simUrlOf = (backend?: string) => backends.find((b) => b.id === backend)?.simUrl ?? config.simUrl
 const tasks = new TaskManager({
-  client,
+  ...(client === null ? { backends: backends.map(({ id, client: c }) => ({ id, client: c })) } : { client }),
+  ...(config.backendLostTimeoutMs === undefined ? {} : { backendLostTimeoutMs: config.backendLostTimeoutMs }),
   store: new RedisTaskStore({ redis, keyPrefix }),
   bus: new RedisEventBus({ redis, keyPrefix, onError: log('bus') }),
   ownership: new RedisTaskLeases({
     redis,
     keyPrefix,
-    connect: (clientId) => new ComfyClient({ baseUrl: config.simUrl, clientId }),
+    connect: (clientId, backend) => new ComfyClient({ baseUrl: simUrlOf(backend), clientId }),
     leaseTtlMs: config.leaseTtlMs,
     renewIntervalMs: Math.max(50, Math.floor(config.leaseTtlMs / 4)),
     takeoverIntervalMs: Math.max(50, Math.floor(config.leaseTtlMs / 4)),
@@ -66,7 +78,11 @@ process.once('SIGTERM', () => {
   server.close()
   void tasks
     .close()
-    .then(() => client.close())
+    .then(() =>
+      Promise.all(
+        [...(client === null ? [] : [client]), ...backends.map((b) => b.client)].map((c) => c.close()),
+      ),
+    )
     .then(() => redis.quit())
     .finally(() => process.exit(0))
 })
