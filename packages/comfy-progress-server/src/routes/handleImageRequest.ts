@@ -4,6 +4,7 @@ import type { TaskManager } from '../tasks/TaskManager.js'
 import { requireMethod } from './matchTaskPath.js'
 
 const IMAGE_PATH = /\/image\/([^/]+)$/
+const SIG = /^[\w-]*$/
 
 /**
  * `GET /image/:filename?type=&subfolder=&sig=`: a result image, proxied from ComfyUI's `/view` so that
@@ -31,7 +32,11 @@ export async function handleImageRequest(
     type: url.searchParams.get('type') ?? 'output',
     ...(url.searchParams.has('backend') ? { backend: url.searchParams.get('backend')! } : {}),
   }
-  const image = await tasks.image(ref, url.searchParams.get('sig') ?? '')
+  const sig = url.searchParams.get('sig') ?? ''
+  // Signatures are base64url: anything else is no signature of ours (and a non-ASCII one of the right
+  // length made the constant-time comparison throw on buffers of different byte lengths: a 500).
+  if (!SIG.test(sig)) throw new ComfyProgressError('IMAGE_NOT_FOUND')
+  const image = await tasks.image(ref, sig)
   return {
     kind: 'body',
     status: 200,
