@@ -4,74 +4,26 @@
  * instance is followed on another; a stream moves between instances with `Last-Event-ID`; an
  * instance is killed with SIGKILL mid-task and another takes the task over; Redis restarts mid-task.
  */
-import { type ChildProcessByStdio, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { once } from 'node:events'
-import type { Readable } from 'node:stream'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import type { TaskEvent } from '@comfy-progress/core'
 import { type ComfyUiSim, createComfyUiSim } from '@comfy-progress/comfyui-sim'
-import { EventSource } from 'eventsource'
 import type { Redis } from 'ioredis'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { RedisTaskStore } from '../../src/adapters/redis/RedisTaskStore.js'
 import { isTerminalEvent } from '../../src/tasks/isTerminalEvent.js'
-import { loadWorkflow } from '../helpers.js'
-import type { InstanceConfig } from './redisInstance.js'
 import { cleanUpRedis, connectRedis, SHARED_REDIS, startRedisServer, uniquePrefix } from './redisHelpers.js'
+import {
+  disposeAll,
+  disposers,
+  expectFaithful,
+  follow,
+  generate,
+  startInstance,
+} from './redisInstanceHarness.js'
 
-const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url))
-const INSTANCE_SCRIPT = fileURLToPath(new URL('./redisInstance.ts', import.meta.url))
 const LEASE_TTL_MS = 1_000
 
-interface Instance {
-  readonly name: string
-  readonly baseUrl: string
-  readonly child: ChildProcessByStdio<null, Readable, Readable>
-  readonly errors: string[]
-  kill(signal: NodeJS.Signals): Promise<void>
-}
-
-interface Received {
-  readonly id: number
-  readonly event: TaskEvent
-}
-
-const disposers: (() => Promise<void> | void)[] = []
-afterEach(async () => {
-  for (const dispose of disposers.splice(0).reverse()) await dispose()
-})
-
-async function startInstance(name: string, config: Omit<InstanceConfig, 'name'>): Promise<Instance> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@comfy-progress/source', '--import', 'tsx', INSTANCE_SCRIPT],
-    {
-      cwd: PACKAGE_DIR,
-      env: { ...process.env, CP_INSTANCE: JSON.stringify({ ...config, name }) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  const errors: string[] = []
-  createInterface({ input: child.stderr }).on('line', (line) => errors.push(line))
-  const kill = async (signal: NodeJS.Signals) => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    const exited = once(child, 'exit')
-    child.kill(signal)
-    await exited
-  }
-  disposers.push(() => kill('SIGKILL'))
-  const lines = createInterface({ input: child.stdout })
-  const [first] = (await Promise.race([
-    once(lines, 'line'),
-    once(child, 'exit').then(() => {
-      throw new Error(`instance ${name} exited: ${errors.join('\n')}`)
-    }),
-  ])) as [string]
-  const { port } = JSON.parse(first) as { port: number }
-  return { name, baseUrl: `http://127.0.0.1:${port}`, child, errors, kill }
-}
+afterEach(disposeAll)
 
 /** The simulator (sampler steps slowed to `stepMs`), a fresh prefix and two instances on one Redis. */
 async function setUp(options: { stepMs: number; redisPort?: number }) {
@@ -92,56 +44,6 @@ async function setUp(options: { stepMs: number; redisPort?: number }) {
   const [a, b] = await Promise.all([startInstance('A', config), startInstance('B', config)])
   const store = new RedisTaskStore({ redis, keyPrefix })
   return { sim, a, b, store, redis }
-}
-
-async function generate(instance: Instance): Promise<string> {
-  const response = await fetch(`${instance.baseUrl}/generate`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      workflow: loadWorkflow('txt2img-basic.json'),
-      workflowName: 'txt2img',
-      prompt: 'a lighthouse at dusk',
-      result: { seed: 42, uid: 7 },
-    }),
-  })
-  expect(response.status).toBe(202)
-  return ((await response.json()) as { taskId: string }).taskId
-}
-
-/** A real EventSource on `path` of `instance`, recording every task event. */
-function follow(instance: Instance, path: string) {
-  const source = new EventSource(instance.baseUrl + path)
-  disposers.push(() => source.close())
-  const received: Received[] = []
-  for (const type of ['queued', 'in-progress', 'completed', 'error', 'cancelled']) {
-    source.addEventListener(type, (message) => {
-      // `error` is also EventSource's own connection error event, which carries no data.
-      if (typeof message.data !== 'string') return
-      received.push({ id: Number(message.lastEventId), event: JSON.parse(message.data) as TaskEvent })
-    })
-  }
-  const terminal = () => received.filter((r) => isTerminalEvent(r.event))
-  const waitForTerminal = () =>
-    vi.waitFor(() => expect(terminal().length).toBeGreaterThan(0), { timeout: 25_000, interval: 50 })
-  const waitForProgress = (percentage: number) =>
-    vi.waitFor(() => expect(received.some((r) => r.event.progress.percentage >= percentage)).toBe(true), {
-      timeout: 20_000,
-      interval: 20,
-    })
-  return { source, received, terminal, waitForTerminal, waitForProgress }
-}
-
-/** What a browser saw: every id once, in order, each event as stored, percentage never backwards. */
-async function expectFaithful(store: RedisTaskStore, taskId: string, received: readonly Received[]) {
-  const ids = received.map((r) => r.id)
-  expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => ids[0]! + i))
-  const log = new Map((await store.eventsAfter(taskId, 0)).map((e) => [e.seq, e.event]))
-  for (const { id, event } of received) expect(event).toEqual(log.get(id))
-  expect(received.at(-1)?.id).toBe(Math.max(...log.keys()))
-  const percentages = received.map((r) => r.event.progress.percentage)
-  expect(percentages).toEqual([...percentages].sort((x, y) => x - y))
-  expect(received.filter((r) => isTerminalEvent(r.event))).toHaveLength(1)
 }
 
 describe('several server instances on one Redis', { timeout: 60_000 }, () => {
