@@ -107,7 +107,7 @@ describe(SUITE, () => {
     'mutated recorded runs keep the progress state valid and publishable',
     async () => {
       await runFuzz(
-        { suite: SUITE, property: 'parse + reduce mutated recorded runs', defaultRuns: 600 },
+        { suite: SUITE, property: 'parse + reduce mutated recorded runs', defaultRuns: 150, share: 0.03 },
         fc.property(damage, (input) => {
           const { run, frames: damaged } = build(input)
           const anonymous = input.anonymous
@@ -172,7 +172,7 @@ describe(SUITE, () => {
       async () => {
         let batch = 0
         await runFuzz(
-          { suite: SUITE, property: 'ComfyClient over ws (mutated runs)', defaultRuns: 15, share: 0.002 },
+          { suite: SUITE, property: 'ComfyClient over ws (mutated runs)', defaultRuns: 15, share: 0.001 },
           fc.asyncProperty(damage, async (input) => {
             const { run, frames: damaged } = build(input)
             const marker = `fuzz-end-${++batch}`

@@ -220,7 +220,7 @@ describe(SUITE, () => {
     'forbiddenRange (the connect-time guard) agrees with net.BlockList, allowlists included',
     async () => {
       await runFuzz(
-        { suite: SUITE, property: 'forbiddenRange(resolved address)', defaultRuns: 2000 },
+        { suite: SUITE, property: 'forbiddenRange(resolved address)', defaultRuns: 2000, share: 2 },
         fc.property(
           fc.oneof(ipv4, ipv6),
           fc.option(fc.oneof(ipv4, ipv6), { nil: undefined }),
@@ -286,7 +286,12 @@ describe(SUITE, () => {
         fc.anything(),
       )
       await runFuzz(
-        { suite: SUITE, property: 'WebhookDispatcher endpoints + per-task webhook', defaultRuns: 500 },
+        {
+          suite: SUITE,
+          property: 'WebhookDispatcher endpoints + per-task webhook',
+          defaultRuns: 500,
+          share: 0.3,
+        },
         fc.asyncProperty(
           fc.array(endpoint, { maxLength: 3 }),
           allow,
