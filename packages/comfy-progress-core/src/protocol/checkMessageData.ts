@@ -74,6 +74,11 @@ function optionalString(value: unknown): boolean {
   return value === undefined || typeof value === 'string'
 }
 
+/** A queue length: a whole number, 0 or more (a negative, fractional or infinite one would mislead). */
+function isCount(value: unknown): boolean {
+  return Number.isSafeInteger(value) && (value as number) >= 0
+}
+
 function optionalNumber(value: unknown): boolean {
   return value === undefined || typeof value === 'number'
 }
@@ -94,7 +99,7 @@ function isStatus(status: unknown): boolean {
   if (status === undefined || status === null) return true
   if (!isObject(status)) return false
   const execInfo = status.exec_info
-  return isObject(execInfo) && typeof execInfo.queue_remaining === 'number'
+  return isObject(execInfo) && isCount(execInfo.queue_remaining)
 }
 
 function isInterrupted(data: Data): boolean {

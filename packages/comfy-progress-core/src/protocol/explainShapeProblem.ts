@@ -28,6 +28,10 @@ const isObject = (value: unknown): boolean =>
 
 const aString: Rule = { test: isString, expected: 'a string' }
 const aNumber: Rule = { test: (value) => typeof value === 'number', expected: 'a number' }
+const aCount: Rule = {
+  test: (value) => Number.isSafeInteger(value) && (value as number) >= 0,
+  expected: 'a whole number, 0 or more',
+}
 const stringOrNull: Rule = {
   test: (value) => value === null || isString(value),
   expected: 'a string or null',
@@ -130,7 +134,7 @@ function checkStatus(data: Data): ShapeProblem | undefined {
   if (!isObject(execInfo)) {
     return { field: 'status.exec_info', expected: 'an object', received: describe(execInfo) }
   }
-  return nested('status.exec_info.', check(execInfo as Data, 'queue_remaining', aNumber))
+  return nested('status.exec_info.', check(execInfo as Data, 'queue_remaining', aCount))
 }
 
 /** The fields `execution_error` shares with `execution_interrupted`. */

@@ -54,7 +54,8 @@ function conforms(message: ComfyMessage): boolean {
   switch (message.type) {
     case 'status': {
       const status = message.data.status
-      return (status == null || num(status.exec_info.queue_remaining)) && opt(str)(message.data.sid)
+      const queue = status?.exec_info.queue_remaining
+      return (status == null || (Number.isSafeInteger(queue) && queue! >= 0)) && opt(str)(message.data.sid)
     }
     case 'execution_start':
     case 'execution_success':

@@ -180,6 +180,14 @@ describe('parseMessage: text frames, good beside bad', () => {
     })
     const noExecInfo = edited('01-txt2img-basic.jsonl', 'status', (data) => (data.status = {}))
     expect(expectCode(parseMessage(noExecInfo), 'MESSAGE_INVALID_SHAPE').field).toBe('data.status.exec_info')
+    // Found by fuzzing: a negative, fractional or infinite (1e999) queue length reached ComfyClient's
+    // queueRemaining, /health and the choice of backend.
+    for (const queue of ['-1', '1.5', '1e999']) {
+      const text = `{"type":"status","data":{"status":{"exec_info":{"queue_remaining":${queue}}}}}`
+      expect(expectCode(parseMessage(text), 'MESSAGE_INVALID_SHAPE')).toMatchObject({
+        field: 'data.status.exec_info.queue_remaining',
+      })
+    }
     const badSid = edited('01-txt2img-basic.jsonl', 'status', (data) => (data.sid = 42))
     expect(expectCode(parseMessage(badSid), 'MESSAGE_INVALID_SHAPE').field).toBe('data.sid')
   })
