@@ -4,6 +4,7 @@ import { readJsonBody } from '../http/readJsonBody.js'
 import type { TaskManager } from '../tasks/TaskManager.js'
 import type { CreateTaskRequest } from '../tasks/TaskManagerOptions.js'
 import { jsonResponse } from '../http/jsonResponse.js'
+import { parseRequestUrl } from '../http/parseRequestUrl.js'
 
 /** Everything {@link handleGenerateRequest} needs. */
 export interface GenerateRequestContext {
@@ -26,7 +27,7 @@ export async function handleGenerateRequest(
   if (request.method !== 'POST') {
     throw new ComfyProgressError('METHOD_NOT_ALLOWED', undefined, { details: { allow: 'POST' } })
   }
-  const path = new URL(request.url, 'http://localhost').pathname
+  const path = parseRequestUrl(request.url).pathname
   const match = GENERATE_PATH.exec(path)
   if (match === null) throw new ComfyProgressError('ROUTE_NOT_FOUND')
   const prefix = path.slice(0, match.index)

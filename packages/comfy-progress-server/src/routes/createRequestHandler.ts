@@ -11,6 +11,7 @@ import {
   createStatusRequestHandler,
   type GenerateHandlerOptions,
 } from './createRouteHandlers.js'
+import { parseRequestUrl } from '../http/parseRequestUrl.js'
 
 /** Options of the all-routes handler: those of the generate and SSE routes. */
 export interface RequestHandlerOptions extends GenerateHandlerOptions, Omit<SseHandlerOptions, 'tasks'> {}
@@ -37,7 +38,7 @@ export function createRequestHandler(options: RequestHandlerOptions): NeutralHan
     [/\/health\/?$/, createHealthRequestHandler(options)],
   ]
   return withErrorResponses(async (request) => {
-    const path = new URL(request.url, 'http://localhost').pathname
+    const path = parseRequestUrl(request.url).pathname
     for (const [pattern, handler] of routes) if (pattern.test(path)) return handler(request)
     throw new ComfyProgressError('ROUTE_NOT_FOUND')
   })

@@ -2,6 +2,7 @@ import { ComfyProgressError } from '@comfy-progress/core'
 import type { NeutralRequest, NeutralResponse } from '../http/NeutralHttp.js'
 import type { TaskManager } from '../tasks/TaskManager.js'
 import { requireMethod } from './matchTaskPath.js'
+import { parseRequestUrl } from '../http/parseRequestUrl.js'
 
 const IMAGE_PATH = /\/image\/([^/]+)$/
 const SIG = /^[\w-]*$/
@@ -17,7 +18,7 @@ export async function handleImageRequest(
   tasks: Pick<TaskManager, 'image'>,
 ): Promise<NeutralResponse> {
   requireMethod(request.method, 'GET')
-  const url = new URL(request.url, 'http://localhost')
+  const url = parseRequestUrl(request.url)
   const match = IMAGE_PATH.exec(url.pathname)
   if (match === null) throw new ComfyProgressError('ROUTE_NOT_FOUND')
   let filename: string

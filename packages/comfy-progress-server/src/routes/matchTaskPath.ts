@@ -1,12 +1,13 @@
 import { ComfyProgressError } from '@comfy-progress/core'
 import { isTaskId } from '../tasks/createTaskId.js'
+import { parseRequestUrl } from '../http/parseRequestUrl.js'
 
 /**
  * The task id of a `…/tasks/:taskId<suffix>` path (matched at the end, so routes mount under any
  * prefix). Throws `ROUTE_NOT_FOUND` if the path does not match and `INVALID_TASK_IDS` for a malformed id.
  */
 export function matchTaskPath(url: string, suffix: '' | '/cancel' | '/preview'): string {
-  const path = new URL(url, 'http://localhost').pathname
+  const path = parseRequestUrl(url).pathname
   const match = new RegExp(`/tasks/([^/]*)${suffix}/?$`).exec(path)
   if (match === null) throw new ComfyProgressError('ROUTE_NOT_FOUND')
   const taskId = match[1]!

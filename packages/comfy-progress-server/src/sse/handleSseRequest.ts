@@ -8,6 +8,7 @@ import { isTerminalEvent } from '../tasks/isTerminalEvent.js'
 import { resumeFromLastEventId, type StreamCursor } from './resumeFromLastEventId.js'
 import { type SseEndReason, SseStream, type SseStreamOptions } from './SseStream.js'
 import type { SubscriberLimiter } from './SubscriberLimiter.js'
+import { parseRequestUrl } from '../http/parseRequestUrl.js'
 
 /** What `onStreamEnd` is told about a stream that ended. */
 export interface SseStreamEndInfo {
@@ -48,7 +49,7 @@ export async function handleSseRequest(
     if (request.method !== 'GET') {
       throw new ComfyProgressError('METHOD_NOT_ALLOWED', undefined, { details: { allow: 'GET' } })
     }
-    const url = new URL(request.url, 'http://localhost')
+    const url = parseRequestUrl(request.url)
     const { taskIds, single } = readTaskIds(url, context.maxTasksPerStream)
     const cursor = resumeFromLastEventId({
       header: request.headers.get('last-event-id'),
