@@ -18,7 +18,8 @@
  *   and the server process's CPU time per paced publish (both instances, Redis client included).
  *
  * Run: `pnpm bench` (builds first; `FANOUT_SIZES=1000 FANOUT_REPEATS=1 pnpm bench` for a quick look;
- * `FANOUT_REDIS=0` leaves Redis out). It measures the built package (`dist/`), needs `--expose-gc`,
+ * `FANOUT_REDIS=0` leaves Redis out; Redis runs at the smallest and largest size unless
+ * `FANOUT_REDIS_SIZES=1000,5000,10000` says otherwise). It measures the built package (`dist/`), needs `--expose-gc`,
  * and writes its tables to `bench-results/server-fanout.json` at the repository root.
  */
 import { type ChildProcess, fork } from 'node:child_process'
@@ -27,7 +28,7 @@ import { once } from 'node:events'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { dirname } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setImmediate as nextTurn } from 'node:timers/promises'
@@ -48,6 +49,10 @@ import { RedisEventBus, RedisTaskStore } from '@comfy-progress/server/redis'
 
 const SIZES = (process.env.FANOUT_SIZES ?? '1000,5000,10000').split(',').map(Number)
 const WITH_REDIS = process.env.FANOUT_REDIS !== '0'
+/** The sizes also run through Redis (the two ends by default, to keep the whole bench near 5 minutes). */
+const REDIS_SIZES = new Set(
+  (process.env.FANOUT_REDIS_SIZES ?? `${SIZES[0]},${SIZES.at(-1)}`).split(',').map(Number),
+)
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const LATENCY_EVENTS = 20
 const BURST_EVENTS = 50
@@ -327,6 +332,9 @@ async function run(subject: Subject, size: number): Promise<Result> {
 }
 
 const REPEATS = Number(process.env.FANOUT_REPEATS ?? 3)
+const benchStarted = performance.now()
+/** The machine's 1-minute load average when the bench started (other work skews every ratio). */
+const loadAtStart = loadavg()[0]!
 const subjects = [bare, betterSse, ours, ...(WITH_REDIS ? [redisTwo] : [])]
 const fmt = (n: number, digits: number, width: number) => n.toFixed(digits).padStart(width)
 const ratio = (a: number, c: number) => `${(a / c).toFixed(2)}×`
@@ -346,13 +354,14 @@ const peerRows: string[][] = []
 const redisRows: string[][] = []
 const redisRatios: string[] = []
 for (const size of SIZES) {
-  const runs = new Map<Subject, Result[]>(subjects.map((subject) => [subject, []]))
+  const sized = subjects.filter((subject) => subject !== redisTwo || REDIS_SIZES.has(size))
+  const runs = new Map<Subject, Result[]>(sized.map((subject) => [subject, []]))
   // Interleaved, so that drift on the machine hits every server alike.
   for (let repeat = 0; repeat < REPEATS; repeat++) {
-    for (const subject of subjects) runs.get(subject)!.push(await run(subject, size))
+    for (const subject of sized) runs.get(subject)!.push(await run(subject, size))
   }
   const results = new Map<Subject, Result>()
-  for (const subject of subjects) {
+  for (const subject of sized) {
     const all = runs.get(subject)!
     const pick = (key: keyof Result) => median(all.map((result) => result[key]))
     const result: Result = {
@@ -458,7 +467,7 @@ const report = {
         'publish ms: the synchronous part of one publish to all subscribers (comfy-progress: bus.publish after the store append).',
         'events/CPU-s: delivered events per second of the server process’s CPU time in the burst.',
         'heap/conn: heap growth after N idle connections opened (after GC), divided by N.',
-        `Machine: ${machine}.`,
+        `Machine: ${machine}; load average ${loadAtStart.toFixed(1)} at the start; the whole bench took ${Math.round((performance.now() - benchStarted) / 1000)} s.`,
       ],
     },
     ...(WITH_REDIS
@@ -496,4 +505,4 @@ const report = {
 }
 mkdirSync(dirname(RESULTS_FILE), { recursive: true })
 writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`)
-console.log(`wrote ${RESULTS_FILE}`)
+console.log(`wrote ${RESULTS_FILE} (${Math.round((performance.now() - benchStarted) / 1000)} s)`)
