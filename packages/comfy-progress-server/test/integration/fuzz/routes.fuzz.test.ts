@@ -11,6 +11,7 @@
  * (the events after it, or 204 when the client has the terminal one) or refused with
  * `INVALID_LAST_EVENT_ID`.
  */
+import { connect } from 'node:net'
 import { ComfyClient, errorCodes } from '@comfy-progress/core'
 import { type ComfyUiSim, createComfyUiSim } from '@comfy-progress/comfyui-sim'
 import fc from 'fast-check'
@@ -309,6 +310,68 @@ function toRequest(input: FuzzRequest, base = 'http://localhost'): Request | und
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Raw HTTP/1.1 on a socket: request targets and framings no fetch client sends
+
+const rawTarget: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(
+    '//',
+    '/\\',
+    '//[',
+    '*',
+    '/api//generate',
+    'http://localhost/api/health',
+    '/api/progress/%',
+    '/api/progress?tasks=%',
+    '/api/tasks/%E0%A4%A',
+    '/api/image/%FF.png?sig=%FF',
+    '/api/image/..%2F..%2Fetc%2Fpasswd?sig=AAAAAAAAAAAAAAAAAAAAAA',
+  ),
+  fc
+    .tuple(fc.constantFrom('/api', ''), routePath, query)
+    .map(([prefix, path, search]) => prefix + path + search),
+  fc.string({ unit: 'grapheme-ascii', maxLength: 30 }).map((text) => `/${text.replaceAll(/[\s]/g, '')}`),
+)
+
+const rawRequest = fc.record({
+  method: fc.constantFrom('GET', 'POST', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD'),
+  target: rawTarget,
+  body: generateBody,
+  framing: fc.constantFrom('length', 'chunked', 'none', 'short'),
+  contentType: fc.constantFrom('application/json', 'text/plain', undefined),
+  lastEventId: fc.option(fc.string({ unit: 'grapheme-ascii', maxLength: 20 }), { nil: undefined }),
+})
+
+/** Sends raw bytes, reads until the server closes (or 3 s pass: an SSE stream), returns the text. */
+function exchange(bytes: Buffer): Promise<{ text: string; closed: boolean }> {
+  return new Promise((resolve) => {
+    const socket = connect(Number(new URL(server.baseUrl).port), '127.0.0.1')
+    const chunks: Buffer[] = []
+    const done = (closed: boolean) => {
+      clearTimeout(timer)
+      socket.destroy()
+      resolve({ text: Buffer.concat(chunks).toString('latin1'), closed })
+    }
+    const timer = setTimeout(() => done(false), 3000)
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    socket.on('close', () => done(true))
+    socket.on('error', () => undefined)
+    socket.write(bytes)
+  })
+}
+
+function decodeChunked(body: string): string {
+  let out = ''
+  let rest = body
+  for (;;) {
+    const eol = rest.indexOf('\r\n')
+    const size = parseInt(rest.slice(0, eol), 16)
+    if (eol < 0 || !(size > 0)) return out
+    out += rest.slice(eol + 2, eol + 2 + size)
+    rest = rest.slice(eol + 2 + size + 2)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
 
 describe(SUITE, () => {
   it(
@@ -345,6 +408,64 @@ describe(SUITE, () => {
             await checkAnswer(input, response)
           } finally {
             controller.abort()
+          }
+          expect(await snapshot()).toEqual(snapshots)
+        }),
+      )
+    },
+    fuzzTimeout(),
+  )
+
+  it(
+    'answers raw HTTP/1.1 requests (odd targets, chunked, lying Content-Length) with a coded error or a success',
+    async () => {
+      await runFuzz(
+        { suite: SUITE, property: 'all routes, raw HTTP/1.1 on a socket', defaultRuns: 40, share: 0.05 },
+        fc.asyncProperty(rawRequest, async (input) => {
+          const body = Buffer.from(input.method === 'GET' || input.method === 'HEAD' ? '' : input.body)
+          const head = [
+            `${input.method} ${input.target} HTTP/1.1`,
+            'Host: 127.0.0.1',
+            'Connection: close',
+            ...(input.contentType === undefined ? [] : [`Content-Type: ${input.contentType}`]),
+            ...(input.lastEventId === undefined ? [] : [`Last-Event-ID: ${input.lastEventId}`]),
+          ]
+          let payload = Buffer.alloc(0)
+          if (input.framing === 'length' || input.framing === 'short') {
+            head.push(
+              `Content-Length: ${input.framing === 'short' ? Math.floor(body.length / 2) : body.length}`,
+            )
+            payload = body
+          } else if (input.framing === 'chunked') {
+            head.push('Transfer-Encoding: chunked')
+            const chunk =
+              body.length > 0 ? `${body.length.toString(16)}\r\n${body.toString('latin1')}\r\n` : ''
+            payload = Buffer.from(`${chunk}0\r\n\r\n`, 'latin1')
+          }
+          const { text } = await exchange(
+            Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), payload]),
+          )
+          const status = /^HTTP\/1\.1 (\d{3})/.exec(text)
+          expect(status).not.toBeNull() // every request gets an answer
+          const code = Number(status![1])
+          expect(code).not.toBe(500)
+          const [headers = '', rawBody = ''] =
+            text.split('\r\n\r\n', 2).length === 2
+              ? [text.slice(0, text.indexOf('\r\n\r\n')), text.slice(text.indexOf('\r\n\r\n') + 4)]
+              : [text, '']
+          const json = /content-type: application\/json/i.test(headers)
+          if (code >= 400 && input.method !== 'HEAD') {
+            if (!json) {
+              // Only Node's own HTTP parser answers without JSON, and only to requests it cannot read.
+              expect([400, 413, 414, 431, 501, 505]).toContain(code)
+            } else {
+              const bodyText = /transfer-encoding: chunked/i.test(headers) ? decodeChunked(rawBody) : rawBody
+              const parsed = JSON.parse(Buffer.from(bodyText, 'latin1').toString('utf8')) as {
+                error: { code: keyof typeof errorCodes; message: string }
+              }
+              expect(CODES.has(parsed.error.code)).toBe(true)
+              expect(code).toBe(statusForError(parsed.error.code))
+            }
           }
           expect(await snapshot()).toEqual(snapshots)
         }),
