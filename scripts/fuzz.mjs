@@ -44,7 +44,7 @@ const suites = [
   {
     file: 'packages/comfy-progress-server/test/integration/fuzz/webhookUrls.fuzz.test.ts',
     runs: 150_000,
-    properties: 4,
+    properties: 5,
     weight: 2.5,
   },
   {

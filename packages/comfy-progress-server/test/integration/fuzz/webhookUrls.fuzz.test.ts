@@ -14,7 +14,9 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createAddressPolicy } from '../../../src/webhooks/addressPolicy.js'
 import { FORBIDDEN_IPV4_RANGES, FORBIDDEN_IPV6_RANGES } from '../../../src/webhooks/forbiddenAddressRanges.js'
+import { signWebhook } from '../../../src/webhooks/signWebhook.js'
 import { validateWebhookUrl } from '../../../src/webhooks/validateWebhookUrl.js'
+import { verifyWebhook } from '../../../src/webhooks/verifyWebhook.js'
 import { WebhookDispatcher } from '../../../src/webhooks/WebhookDispatcher.js'
 import { fuzzTimeout, runFuzz } from './fuzzHarness.js'
 
@@ -316,6 +318,79 @@ describe(SUITE, () => {
             }
           },
         ),
+      )
+    },
+    fuzzTimeout(),
+  )
+
+  it(
+    'verifyWebhook (receivers): a damaged or forged delivery is a coded refusal, an intact one verifies',
+    async () => {
+      const secret = `whsec_${Buffer.alloc(32, 9).toString('base64')}`
+      const now = 1_764_072_000_000
+      const body = JSON.stringify({
+        taskId: 'mB3kV0c6TnS8yq1Zp4W2xA',
+        status: 'in-progress',
+        progress: { percentage: 40, currentStep: 'Sampling image...', currentValue: 8, maxValue: 20 },
+        timestamp: '2025-11-25T12:00:00.000Z',
+      })
+      const signed = signWebhook({ id: 'mB3kV0c6TnS8yq1Zp4W2xA:5', timestamp: now / 1000, body, secret })
+      const damage = fc.record(
+        {
+          id: fc.oneof(fc.string(), fc.constant(signed['webhook-id'])),
+          timestamp: fc.oneof(
+            fc.string(),
+            fc.integer().map(String),
+            fc.constant(signed['webhook-timestamp']),
+          ),
+          signature: fc.oneof(
+            fc.string(),
+            fc.base64String().map((b64) => `v1,${b64}`),
+            fc.constant(signed['webhook-signature']),
+            fc.constant(`v1a,x ${signed['webhook-signature']}`),
+          ),
+          body: fc.oneof(fc.string(), fc.uint8Array(), fc.constant(body)),
+          asArray: fc.boolean(),
+        },
+        { requiredKeys: ['asArray'] },
+      )
+      await runFuzz(
+        {
+          suite: 'server: webhook signatures',
+          property: 'verifyWebhook(damaged delivery)',
+          defaultRuns: 1000,
+          share: 0.3,
+        },
+        fc.property(damage, (input) => {
+          const headers: Record<string, string | string[]> = {}
+          if (input.id !== undefined) headers['webhook-id'] = input.id
+          if (input.timestamp !== undefined) headers['Webhook-Timestamp'] = input.timestamp
+          if (input.signature !== undefined) {
+            headers['webhook-signature'] = input.asArray ? [input.signature] : input.signature
+          }
+          const received = input.body ?? body
+          const result = attempt(
+            () => verifyWebhook(received, headers, { secret, now: () => now }),
+            [
+              'WEBHOOK_HEADERS_MISSING',
+              'WEBHOOK_TIMESTAMP_OUT_OF_TOLERANCE',
+              'WEBHOOK_SIGNATURE_INVALID',
+              'TASK_EVENT_INVALID',
+            ],
+          )
+          // Intact: every header as signed (receivers trim them) and the body byte for byte.
+          const signatures = String(input.signature ?? '')
+            .trim()
+            .split(' ')
+            .slice(0, 16)
+          const intact =
+            input.id?.trim() === signed['webhook-id'] &&
+            input.timestamp?.trim() === signed['webhook-timestamp'] &&
+            signatures.includes(signed['webhook-signature']) &&
+            received === body
+          expect(result.ok).toBe(intact)
+          if (result.ok) expect(result.value.event.taskId).toBe('mB3kV0c6TnS8yq1Zp4W2xA')
+        }),
       )
     },
     fuzzTimeout(),
