@@ -107,7 +107,7 @@ describe(SUITE, () => {
     'mutated recorded runs keep the progress state valid and publishable',
     async () => {
       await runFuzz(
-        { suite: SUITE, property: 'parse + reduce mutated recorded runs', defaultRuns: 150, share: 0.03 },
+        { suite: SUITE, property: 'parse + reduce mutated recorded runs', defaultRuns: 100, share: 0.03 },
         fc.property(damage, (input) => {
           const { run, frames: damaged } = build(input)
           const anonymous = input.anonymous

@@ -187,7 +187,7 @@ describe(SUITE, () => {
           .map((parts) => `${parts[0]}://${parts[1]}${parts[2]}${parts[3]}${parts[4]}`),
       )
       await runFuzz(
-        { suite: SUITE, property: 'validateWebhookUrl(any value)', defaultRuns: 2000 },
+        { suite: SUITE, property: 'validateWebhookUrl(any value)', defaultRuns: 1000 },
         fc.property(anyUrl, (value) => {
           const result = attempt(() => validateWebhookUrl(value), URL_CODES)
           if (result.ok) expectSafe(result.value)
