@@ -203,7 +203,7 @@ const progressCalls = { stableCanvas: 0, saintno: 0 }
  * a pass over the text frames takes milliseconds). Load from other processes sharing the cores (CI,
  * parallel test runs) comes and goes over seconds, so it hits every path of a round alike: ratios are
  * computed per round, and the tables show medians over rounds. A round's figure is the mean pass time,
- * garbage collection included.
+ * garbage collection included; at least 4 passes per path and round.
  */
 const ROUNDS = Number(process.env.CORE_BENCH_ROUNDS ?? 15)
 const cpuNow = () => {
@@ -213,7 +213,15 @@ const cpuNow = () => {
 const perRound = new Map<string, number[][]>()
 for (let round = 0; round < ROUNDS; round++) {
   for (const { label, pick } of groups) {
-    const bench = new Bench({ time: 150, warmupTime: round === 0 ? 300 : 20, now: cpuNow })
+    // A pass of a peer over the binary frames takes up to ~100 ms (Blob copies): the time budget, not
+    // tinybench's default 64 iterations, must bound a task.
+    const bench = new Bench({
+      time: 150,
+      iterations: 4,
+      warmupTime: round === 0 ? 300 : 20,
+      warmupIterations: 2,
+      now: cpuNow,
+    })
     for (const { name, run } of paths) bench.add(name, () => run(pick))
     await bench.run()
     const means = bench.tasks.map((task) => {
