@@ -126,11 +126,24 @@ export function startChaos(options: ChaosOptions): Chaos {
     counts[kind]++
   }
 
+  // Kinds are drawn from a shuffled deck, refilled when empty: every kind comes up, evenly.
+  let deck: FaultKind[] = []
+  const draw = (): FaultKind => {
+    if (deck.length === 0) {
+      deck = [...(options.kinds ?? faultKinds)]
+      for (let i = deck.length - 1; i > 0; i--) {
+        const j = random.int(0, i)
+        ;[deck[i], deck[j]] = [deck[j] as FaultKind, deck[i] as FaultKind]
+      }
+    }
+    return deck.pop() ?? 'socket drop'
+  }
+
   const loop = (async () => {
     while (running) {
       await sleep(random.int(options.meanGapMs / 2, (options.meanGapMs * 3) / 2))
       if (!running) break
-      let kind = random.pick(options.kinds ?? faultKinds)
+      let kind = draw()
       if (kind === 'ComfyUI restart' && Date.now() - lastRestart < options.restartEveryMs) {
         kind = 'socket drop'
       }
