@@ -100,11 +100,12 @@ export async function startRedisStack(options: RedisStackOptions): Promise<SoakS
       const victim = instances.find((i) => i.alive)
       if (victim === undefined) throw new Error('no instance left to kill')
       await stop(victim, 'SIGKILL')
-      // A fresh instance joins, as an orchestrator would start one; the killed one's tasks are
-      // taken over by whichever instance's takeover scan finds them first.
+      return victim.name
+    },
+    async replaceKilled() {
+      // The killed one's tasks are taken over by whichever instance's takeover scan finds them first.
       started++
       await start(String.fromCodePoint(64 + started))
-      return victim.name
     },
     async close() {
       await Promise.all(instances.map((i) => stop(i, 'SIGTERM')))

@@ -208,12 +208,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           taskIds: [...unfinished, ...records.map((r) => r.taskId)],
         })
       }
-      for (const taskId of [...unfinished, ...records.map((r) => r.taskId)]) {
-        const status = (await stack.taskOf(taskId).catch(() => undefined))?.status
-        if (status === 'completed' || status === 'error' || status === 'cancelled')
-          endedBeforeKill.add(taskId)
-      }
       killed = await stack.killOne()
+      // Right after the kill, before any lease has run out: what has ended by now ended on the killed
+      // instance or on a live one (whose deliveries are not at risk).
+      await Promise.all(
+        [...unfinished, ...records.map((r) => r.taskId)].map(async (taskId) => {
+          const status = (await stack.taskOf(taskId).catch(() => undefined))?.status
+          if (status === 'completed' || status === 'error' || status === 'cancelled')
+            endedBeforeKill.add(taskId)
+        }),
+      )
+      await stack.replaceKilled?.()
       log(
         `killed instance ${killed} (SIGKILL) at generation ${n}, ${Math.round((Date.now() - started) / 100) / 10} s`,
       )

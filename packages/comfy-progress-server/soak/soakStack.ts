@@ -20,6 +20,8 @@ export interface SoakStack {
   dropConnections(): void
   /** SIGKILLs one instance (stacks with several only); resolves with its name. */
   killOne?(): Promise<string>
+  /** Starts a fresh instance in place of the killed one, as an orchestrator would. */
+  replaceKilled?(): Promise<void>
   /** Background errors the instances reported (`onError`), as `code: message` lines. */
   readonly errors: string[]
   close(): Promise<void>
