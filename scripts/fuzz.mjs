@@ -38,7 +38,7 @@ const suites = [
   {
     file: 'packages/comfy-progress-server/test/integration/fuzz/routes.fuzz.test.ts',
     runs: 30_000,
-    properties: 4,
+    properties: 5,
     weight: 2.5,
   },
   {

@@ -19,11 +19,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createHandler as createFetchHandler } from '../../../src/adapters/fetch/index.js'
 import { createHandler as createNodeHandler } from '../../../src/adapters/node/index.js'
 import { statusForError } from '../../../src/http/statusForError.js'
+import { MemoryEventBus } from '../../../src/store/MemoryEventBus.js'
 import { MemoryTaskStore } from '../../../src/store/MemoryTaskStore.js'
 import type { StoredTaskEvent, TaskRecord } from '../../../src/store/TaskStore.js'
 import { TaskManager } from '../../../src/tasks/TaskManager.js'
 import { WebhookDispatcher } from '../../../src/webhooks/WebhookDispatcher.js'
-import { listenHttp1, loadWorkflow, type TestServer } from '../../helpers.js'
+import { completed, inProgress, listenHttp1, loadWorkflow, type TestServer } from '../../helpers.js'
+import { createTaskId } from '../../../src/tasks/createTaskId.js'
 import { fuzzTimeout, runFuzz } from './fuzzHarness.js'
 
 const SUITE = 'server: HTTP routes'
@@ -648,6 +650,83 @@ describe(SSE_SUITE, () => {
           },
         ),
       )
+    },
+    fuzzTimeout(),
+  )
+
+  it(
+    'resumes a live task exactly under random interleavings of appends, publishes and reconnects',
+    async () => {
+      // A task store and bus of their own, written the way TaskRun writes them (append, then publish),
+      // so that the order of events against connecting readers is the fuzzer's to choose.
+      const liveStore = new MemoryTaskStore({ taskTtlMs: 3_600_000 })
+      const liveBus = new MemoryEventBus()
+      const liveTasks = new TaskManager({ client, store: liveStore, bus: liveBus })
+      const liveHandle = createFetchHandler({ tasks: liveTasks, retryMs: 20 })
+      const reader = fc.record({
+        joinAt: fc.nat(),
+        cursor: fc.option(fc.nat(), { nil: undefined }),
+        viaHeader: fc.boolean(),
+        multi: fc.boolean(),
+      })
+      try {
+        await runFuzz(
+          {
+            suite: SSE_SUITE,
+            property: 'live task: resume under interleavings',
+            defaultRuns: 100,
+            share: 0.1,
+          },
+          fc.asyncProperty(
+            fc.integer({ min: 1, max: 10 }),
+            fc.array(reader, { minLength: 1, maxLength: 4 }),
+            fc.array(fc.nat({ max: 3 }), { minLength: 12, maxLength: 12 }),
+            async (count, readers, yields) => {
+              const taskId = createTaskId()
+              await liveStore.create({ taskId })
+              const results: Promise<{ cursor: number | undefined; status: number; seqs: number[] }>[] = []
+              const connect = (r: (typeof readers)[number], stored: number) => {
+                const cursor = r.cursor === undefined ? undefined : r.cursor % (stored + 1)
+                const path = r.multi ? `/progress?tasks=${taskId}` : `/progress/${taskId}`
+                const value =
+                  cursor === undefined ? undefined : r.multi ? `${taskId}:${cursor}` : String(cursor)
+                const url = new URL(`http://localhost${path}`)
+                if (value !== undefined && !r.viaHeader) url.searchParams.set('lastEventId', value)
+                const request = new Request(url, {
+                  headers: value !== undefined && r.viaHeader ? { 'last-event-id': value } : {},
+                })
+                results.push(
+                  liveHandle(request).then(async (response) => {
+                    const ids = response.status === 200 ? await readIds(response) : []
+                    const seqs = ids.map((id) => Number(r.multi ? id.split(':')[1] : id))
+                    return { cursor, status: response.status, seqs }
+                  }),
+                )
+              }
+              for (let stored = 0; stored <= count; stored++) {
+                for (const r of readers) if (r.joinAt % (count + 1) === stored) connect(r, stored)
+                if (stored === count) break
+                const event = stored + 1 === count ? completed(taskId) : inProgress(taskId, stored + 1)
+                const entry = await liveStore.append(taskId, event)
+                for (let i = 0; i < yields[stored]!; i++) await Promise.resolve()
+                void liveBus.publish(entry)
+              }
+              for (const result of await Promise.all(results)) {
+                if (result.cursor === count) {
+                  expect(result.status).toBe(204) // the client already has the terminal event
+                  continue
+                }
+                expect(result.status).toBe(200)
+                const first = result.cursor === undefined ? result.seqs[0]! : result.cursor + 1
+                // Exactly the events after the cursor (or from the current state), in order, to the end.
+                expect(result.seqs).toEqual(Array.from({ length: count - first + 1 }, (_, i) => first + i))
+              }
+            },
+          ),
+        )
+      } finally {
+        await liveTasks.close()
+      }
     },
     fuzzTimeout(),
   )
