@@ -14,7 +14,7 @@ import { createWebhookSecret } from '../src/webhooks/webhookSecret.js'
 import { type SoakReceiver, startSoakReceiver } from './soakReceiver.js'
 import { createSoakRandom, type SoakRandom } from './soakRandom.js'
 import type { SoakStack, SoakWebhooks } from './soakStack.js'
-import { followTask, type SubscriberBehaviour, type SubscriberResult } from './soakSubscriber.js'
+import { followTasks, type SubscriberBehaviour, type SubscriberResult } from './soakSubscriber.js'
 
 /** Options of {@link runSoak}. */
 export interface SoakOptions {
@@ -84,6 +84,8 @@ export interface SoakResult {
     readonly gaps: number
     readonly duplicateIds: number
     readonly reconnects: number
+    /** Subscriber×task pairs followed on a multi-task stream (`/progress?tasks=…`). */
+    readonly onMultiTaskStreams: number
     readonly behaviours: Record<SubscriberBehaviour, number>
   }
   readonly webhooks: DeliveryCounts & {
@@ -157,6 +159,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const simTruth = truth
 
   const records: GenerationRecord[] = []
+  const extraSubscribers: SubscriberResult[] = []
   const unfinished = new Set<string>()
   /** Tasks whose prompt finished unseen by the server, then a restart erased it from ComfyUI. */
   const forgotten = new Set<string>()
@@ -231,6 +234,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       options,
       ownUrl: receivers.own.url,
       index: n,
+      extraSubscribers,
     }).then(
       (record) => void records.push(record),
       (error: unknown) => log(`generation ${n} failed to start: ${String(error)}`),
@@ -257,7 +261,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   await sleep(1_000) // a late duplicate would arrive now
   await stack.sim.whenIdle()
 
-  const result = evaluate({ records, receivers: allReceivers, truth: simTruth, forgotten, endedBeforeKill })
+  const withStreams = records.map((record) => ({
+    ...record,
+    subscribers: [...record.subscribers, ...extraSubscribers.filter((s) => s.taskId === record.taskId)],
+  }))
+  const result = evaluate({
+    records: withStreams,
+    receivers: allReceivers,
+    truth: simTruth,
+    forgotten,
+    endedBeforeKill,
+  })
   const serverErrors = [...stack.errors]
   await stack.close()
   await Promise.all(allReceivers.map((r) => r.close()))
@@ -309,6 +323,8 @@ interface GenerationContext {
   readonly options: SoakOptions
   /** The per-task webhook receiver's URL. */
   readonly ownUrl: string
+  /** What multi-task streams saw of other generations' tasks (merged in at the end). */
+  readonly extraSubscribers: SubscriberResult[]
   readonly index: number
 }
 
@@ -338,10 +354,17 @@ async function runGeneration(context: GenerationContext): Promise<GenerationReco
       })
     : Promise.resolve()
   const count = random.int(1, 3)
-  const subscribers = await Promise.all(
-    Array.from({ length: count }, () =>
-      followTask({
-        taskId,
+  // Some subscribers follow this task and one or two others in flight on one multi-task stream.
+  const others = [...context.unfinished].filter((id) => id !== taskId)
+  const streams = Array.from({ length: count }, (): readonly string[] =>
+    others.length > 0 && random.chance(0.2)
+      ? [taskId, ...new Set([random.pick(others), random.pick(others)])]
+      : [taskId],
+  )
+  const results = await Promise.all(
+    streams.map((taskIds) =>
+      followTasks({
+        taskIds,
         behaviour: random.pick(BEHAVIOURS),
         instances: () => stack.instances(),
         random,
@@ -349,6 +372,11 @@ async function runGeneration(context: GenerationContext): Promise<GenerationReco
       }),
     ),
   )
+  const subscribers: SubscriberResult[] = []
+  for (const result of results.flat()) {
+    if (result.taskId === taskId) subscribers.push(result)
+    else context.extraSubscribers.push(result)
+  }
   await cancelling
   await learned
   const promptId = await stack
@@ -445,6 +473,7 @@ function evaluate(input: EvaluateInput) {
     gaps: 0,
     duplicateIds: 0,
     reconnects: 0,
+    onMultiTaskStreams: 0,
   }
   const behaviours = Object.fromEntries(BEHAVIOURS.map((b) => [b, 0])) as Record<SubscriberBehaviour, number>
   let forgottenCount = 0
@@ -478,6 +507,7 @@ function evaluate(input: EvaluateInput) {
       sse.gaps += subscriber.gaps
       sse.duplicateIds += subscriber.duplicates
       sse.reconnects += subscriber.connections - 1
+      if (subscriber.streamTasks > 1) sse.onMultiTaskStreams++
       const [first, ...more] = subscriber.terminals
       if (first === undefined) {
         sse.lost++

@@ -88,6 +88,7 @@ function rows(results: readonly SoakResult[]): Row[] {
     ['SSE wrong outcome', ...col((r) => r.sse.wrongOutcome)],
     ['SSE id gaps / repeats (after resume)', ...col((r) => `${r.sse.gaps} / ${r.sse.duplicateIds}`)],
     ['SSE resumes (reconnects)', ...col((r) => r.sse.reconnects)],
+    ['SSE subscriber×task pairs on multi-task streams', ...col((r) => r.sse.onMultiTaskStreams)],
     [
       'webhook terminal exactly once (receiver×task)',
       ...col((r) => pair(r.webhooks.exactlyOnce, r.webhooks.expected)),

@@ -26,7 +26,8 @@ export const subscriberBehaviours: readonly SubscriberBehaviour[] = [
 
 /** What the subscriber needs to know. */
 export interface SubscriberOptions {
-  readonly taskId: string
+  /** One task (`/progress/:taskId`), or several on one stream (`/progress?tasks=a,b`). */
+  readonly taskIds: readonly string[]
   readonly behaviour: SubscriberBehaviour
   /** The base URLs of the server instances alive now. */
   readonly instances: () => readonly string[]
@@ -56,14 +57,23 @@ export interface SubscriberResult {
   readonly gaps: number
   /** Connections opened (1 + resumes). */
   readonly connections: number
+  /** How many tasks the stream carried. */
+  readonly streamTasks: number
 }
 
 const TASK_EVENT_TYPES = ['queued', 'in-progress', 'completed', 'error', 'cancelled'] as const
 
-/** Follows a task until its terminal event (then until the server says 204) or the deadline. */
-export async function followTask(options: SubscriberOptions): Promise<SubscriberResult> {
-  const { behaviour, random, taskId } = options
-  const events: SubscriberEvent[] = []
+/**
+ * Follows the tasks until each has its terminal event (then until the server says 204) or the
+ * deadline; one result per task.
+ */
+export async function followTasks(options: SubscriberOptions): Promise<SubscriberResult[]> {
+  const { behaviour, random, taskIds } = options
+  const single = taskIds.length === 1
+  const events = new Map<string, SubscriberEvent[]>(taskIds.map((id) => [id, []]))
+  let received = 0
+  /** The `id` of the last event (a sequence number, or the `taskA:5,taskB:9` cursor of a multi-task stream). */
+  let lastCursor: string | undefined
   let connections = 0
   let source: EventSource | undefined
   let finished = false
@@ -109,11 +119,14 @@ export async function followTask(options: SubscriberOptions): Promise<Subscriber
     return { body, url: response.url, status: response.status, redirected: false, headers: response.headers }
   }
 
-  const open = (lastEventId: number | undefined) => {
+  const open = (cursor: string | undefined) => {
     const live = options.instances()
     const base = live.length === 1 ? live[0] : random.pick(live)
-    const query = lastEventId === undefined ? '' : `?lastEventId=${lastEventId}`
-    const next = new EventSource(`${base}/progress/${taskId}${query}`, { fetch: fetchFor() })
+    const resume = cursor === undefined ? '' : `lastEventId=${encodeURIComponent(cursor)}`
+    const path = single
+      ? `/progress/${taskIds[0]}${resume === '' ? '' : `?${resume}`}`
+      : `/progress?tasks=${taskIds.join(',')}${resume === '' ? '' : `&${resume}`}`
+    const next = new EventSource(`${base}${path}`, { fetch: fetchFor() })
     connections++
     source = next
     for (const type of TASK_EVENT_TYPES) {
@@ -125,7 +138,10 @@ export async function followTask(options: SubscriberOptions): Promise<Subscriber
           event.status === 'error'
             ? `${event.error.code ?? 'no code'}: ${event.error.message} (${event.error.details})`
             : undefined
-        events.push({ id: Number(message.lastEventId), status: event.status, ...(detail ? { detail } : {}) })
+        const id = single ? Number(message.lastEventId) : seqInCursor(message.lastEventId, event.taskId)
+        events.get(event.taskId)?.push({ id, status: event.status, ...(detail ? { detail } : {}) })
+        lastCursor = message.lastEventId
+        received++
         changed()
       })
     }
@@ -138,16 +154,16 @@ export async function followTask(options: SubscriberOptions): Promise<Subscriber
     })
   }
 
-  const lastId = () => events.at(-1)?.id
+  const allEnded = () => [...events.values()].every((list) => list.some((e) => isTerminalEvent(e)))
   const reopen = (from: EventSource) => {
     from.close()
-    if (finished || events.some((e) => isTerminalEvent(e))) {
+    if (finished || allEnded()) {
       changed()
       return
     }
     setTimeout(
       () => {
-        if (!finished && source === from) open(lastId())
+        if (!finished && source === from) open(lastCursor)
       },
       random.int(20, 150),
     )
@@ -158,15 +174,14 @@ export async function followTask(options: SubscriberOptions): Promise<Subscriber
   const deadline = Date.now() + options.deadlineMs
   try {
     for (;;) {
-      const terminalIndex = events.findIndex((e) => isTerminalEvent(e))
-      if (terminalIndex !== -1) break
+      if (allEnded()) break
       if (Date.now() > deadline) break
-      if (events.length >= resumeAfter && source !== undefined) {
-        resumeAfter = events.length + random.int(2, 8)
+      if (received >= resumeAfter && source !== undefined) {
+        resumeAfter = received + random.int(2, 8)
         const from = source
         from.close()
         await sleep(random.int(0, 100))
-        if (source === from) open(lastId())
+        if (source === from) open(lastCursor)
       }
       await new Promise<void>((resolve) => {
         wake = resolve
@@ -181,7 +196,21 @@ export async function followTask(options: SubscriberOptions): Promise<Subscriber
     finished = true
     source?.close()
   }
-  return summarise({ taskId, behaviour, events, connections })
+  return taskIds.map((taskId) =>
+    summarise({
+      taskId,
+      behaviour,
+      events: events.get(taskId) ?? [],
+      connections,
+      streamTasks: taskIds.length,
+    }),
+  )
+}
+
+/** The sequence number of `taskId` in a multi-task stream's cursor (`taskA:5,taskB:9`); NaN if absent. */
+function seqInCursor(cursor: string, taskId: string): number {
+  const pair = cursor.split(',').find((entry) => entry.startsWith(`${taskId}:`))
+  return pair === undefined ? Number.NaN : Number(pair.slice(taskId.length + 1))
 }
 
 function summarise(seen: Omit<SubscriberResult, 'terminals' | 'duplicates' | 'gaps'>): SubscriberResult {
