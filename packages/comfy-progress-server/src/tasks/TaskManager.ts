@@ -119,6 +119,8 @@ export class TaskManager {
    * `WEBHOOKS_DISABLED`, `WEBHOOK_CONFIG_INVALID`, `WEBHOOK_URL_INVALID`, `WEBHOOK_URL_FORBIDDEN` or
    * `WEBHOOK_SECRET_INVALID`, before any task exists. ComfyUI's own failures (a rejected workflow, a
    * server that is down) end the task with an `error` event instead: the caller already has its id.
+   * With several backends, queue lengths that no status frame refreshed lately are read from
+   * ComfyUI's `GET /prompt` first, which delays the answer by `queueLengthTimeoutMs` at most.
    */
   async create(request: CreateTaskRequest): Promise<{ readonly taskId: string }> {
     if (this.#closed) throw new ComfyProgressError('TASK_MANAGER_CLOSED')
