@@ -7,7 +7,8 @@
 // Each property appends `{suite, property, cases, failures, ms, seed, interrupted}` to the file named by
 // COMFY_PROGRESS_FUZZ_REPORT (see test/integration/fuzz/fuzzHarness.ts in each package). A failure
 // prints fast-check's seed and path; replay it with the same suite and
-//   COMFY_PROGRESS_FUZZ_SEED=<seed> COMFY_PROGRESS_FUZZ_PATH=<path> pnpm exec vitest run --project integration <file>
+//   COMFY_PROGRESS_FUZZ_SEED=<seed> COMFY_PROGRESS_FUZZ_PATH=<path> \
+//     pnpm exec vitest run --project integration <file> -t "<test name>"
 //
 // Run: `node scripts/fuzz.mjs` (or `pnpm soak`). Environment:
 //   COMFY_PROGRESS_FUZZ_BUDGET_MS  total time budget (default 600000 = 10 min); each property gets a share

@@ -4,7 +4,8 @@
  *
  * - `COMFY_PROGRESS_FUZZ_RUNS`: runs per property (each property has a small default that keeps the
  *   short run inside `pnpm test` quick); `scripts/fuzz.mjs` sets it high for `pnpm soak`.
- * - `COMFY_PROGRESS_FUZZ_SEED` (and `COMFY_PROGRESS_FUZZ_PATH`): replay a failure fast-check printed.
+ * - `COMFY_PROGRESS_FUZZ_SEED` (and `COMFY_PROGRESS_FUZZ_PATH`, with `-t` to pick the failing test):
+ *   replay a failure fast-check printed.
  * - `COMFY_PROGRESS_FUZZ_TIME_LIMIT_MS`: stop a property after this long (the count reached is reported).
  * - `COMFY_PROGRESS_FUZZ_REPORT`: a file to which each property appends one JSON line
  *   `{suite, property, cases, failures, ms, seed, interrupted}`.
@@ -40,7 +41,7 @@ export function fuzzRuns(defaultRuns: number, share = 1): number {
   return runs === undefined ? defaultRuns : Math.max(1, Math.round(runs * share))
 }
 
-/** The vitest timeout of one fuzz test: the time limit plus slack for set-up, or 30 s for short runs. */
+/** The vitest timeout of one fuzz test: the time limit plus slack for set-up, or 60 s for short runs. */
 export function fuzzTimeout(): number {
   const limit = positiveInteger('COMFY_PROGRESS_FUZZ_TIME_LIMIT_MS')
   return limit === undefined ? 60_000 : limit + 120_000
