@@ -2,14 +2,14 @@
 // Browser bundle sizes of our packages against the ComfyUI clients people use today, bundled the way an
 // app would ship them: esbuild, platform browser, bundle + minify, ESM, then brotli (quality 11, as
 // size-limit measures) and gzip. Our packages are bundled from their built dist (rebuilt first, so the
-// numbers are from the current source) through their package exports, exactly as a user's bundler
+// numbers are from the current source; core only when missing, see below) through their package exports, exactly as a user's bundler
 // resolves them (no @comfy-progress/source condition); preact is external for the banner, as it is a
 // peer dependency the page already has. Peers: a minimal entry that keeps their client class.
 // Writes bench-results/bundle-sizes.json for scripts/benchReport.mjs and prints the table.
 //
 // Run: `node scripts/benchBundles.mjs` (part of `pnpm bench`). BUNDLES_NO_BUILD=1 skips the rebuild.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
@@ -19,13 +19,15 @@ const pkgDir = (name) => join(root, 'packages', name)
 const version = (dir, name) =>
   JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')).version
 
+// The two browser packages are rebuilt (nothing else in `pnpm bench` builds them). Core is built only if
+// its dist is missing: in `pnpm bench` the server bench has just built it, and rebuilding it here (its
+// build starts by deleting dist/) would pull it from under anything else using it at that moment.
 if (process.env.BUNDLES_NO_BUILD !== '1') {
-  for (const filter of [
-    '@comfy-progress/core',
-    '@comfy-progress/webhook-manager',
-    '@comfy-progress/progress-banner',
-  ])
+  const build = (filter) =>
     execFileSync('pnpm', ['--filter', filter, 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  if (!existsSync(join(pkgDir('comfy-progress-core'), 'dist/index.js'))) build('@comfy-progress/core')
+  build('@comfy-progress/webhook-manager')
+  build('@comfy-progress/progress-banner')
 }
 
 const core = pkgDir('comfy-progress-core')
