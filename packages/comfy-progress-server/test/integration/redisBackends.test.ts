@@ -2,7 +2,8 @@
  * Several server instances and several ComfyUI backends at once: two instances (real child
  * processes) on one Redis, each with the same two simulators as `backends`, and real EventSource
  * subscribers. A task created on A is followed on B to the end; when A is killed mid-task, B takes
- * the task over on the backend that runs it.
+ * the task over on the backend that runs it; a backend closed for good ends its task once, for every
+ * instance, with `COMFY_UNREACHABLE`.
  */
 import { randomBytes } from 'node:crypto'
 import type { TaskEvent } from '@comfy-progress/core'
@@ -24,7 +25,7 @@ import {
 afterEach(disposeAll)
 
 /** Two simulators (sampler steps slowed to `stepMs`) and two instances with both as backends. */
-async function setUp(stepMs: number) {
+async function setUp(stepMs: number, options: { backendLostTimeoutMs?: number } = {}) {
   const sims: ComfyUiSim[] = await Promise.all([0, 1].map(() => createComfyUiSim({ timing: { stepMs } })))
   for (const sim of sims) disposers.push(() => sim.close())
   const keyPrefix = uniquePrefix()
@@ -38,6 +39,7 @@ async function setUp(stepMs: number) {
     keyPrefix,
     imageSecret: randomBytes(32).toString('base64url'),
     leaseTtlMs: 1_000,
+    ...options,
   }
   const [a, b] = await Promise.all([startInstance('A', config), startInstance('B', config)])
   return { sims, a, b, store: new RedisTaskStore({ redis, keyPrefix }) }
@@ -103,5 +105,30 @@ describe('several server instances with several ComfyUI backends', { timeout: 60
       queue_remaining: 1,
     })
     expect(b.errors).toEqual([])
+  })
+
+  it('ends a task on a backend closed for good with one COMFY_UNREACHABLE event, seen on B; new tasks go to the other', async () => {
+    const { sims, a, b, store } = await setUp(150, { backendLostTimeoutMs: 1_500 })
+    const taskId = await generate(a)
+    expect((await store.get(taskId))?.metadata.backend).toBe('gpu0')
+    const stream = follow(b, `/progress/${taskId}`)
+    await stream.waitForProgress(10)
+    await sims[0]!.close()
+    await stream.waitForTerminal()
+    expect(stream.terminal()[0]?.event).toMatchObject({
+      status: 'error',
+      error: { code: 'COMFY_UNREACHABLE', details: expect.stringContaining('backend gpu0') as unknown },
+    })
+    // Every stored event once, in order, and one terminal event (an error event reads 0%, "Failed").
+    const log = await store.eventsAfter(taskId, 0)
+    expect(stream.received.map((r) => [r.id, r.event])).toEqual(log.map((e) => [e.seq, e.event]))
+    expect(stream.terminal()).toHaveLength(1)
+    // A new task, on either instance, goes to the backend that is still there.
+    const next = await generate(b)
+    expect((await store.get(next))?.metadata.backend).toBe('gpu1')
+    const nextStream = follow(a, `/progress/${next}`)
+    await nextStream.waitForTerminal()
+    expect(nextStream.terminal()[0]?.event.status).toBe('completed')
+    expect([...a.errors, ...b.errors]).toEqual([])
   })
 })
