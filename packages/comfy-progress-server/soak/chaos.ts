@@ -139,10 +139,17 @@ export function startChaos(options: ChaosOptions): Chaos {
     return deck.pop() ?? 'socket drop'
   }
 
+  // Armed faults wait for a matching event; one whose event is rare (a 500 for /interrupt waits for a
+  // cancel) would pile up and fail every such request. Disarm what is left every two seconds.
+  let clearedAt = Date.now()
   const loop = (async () => {
     while (running) {
       await sleep(random.int(options.meanGapMs / 2, (options.meanGapMs * 3) / 2))
       if (!running) break
+      if (Date.now() - clearedAt > 2_000) {
+        stack.sim.faults.clear()
+        clearedAt = Date.now()
+      }
       let kind = draw()
       if (kind === 'ComfyUI restart' && Date.now() - lastRestart < options.restartEveryMs) {
         kind = 'socket drop'

@@ -20,6 +20,7 @@ import {
   soakDispatcherOptions,
   soakHandlerOptions,
   type SoakStack,
+  viewOfTask,
   type SoakWebhooks,
 } from './soakStack.js'
 
@@ -54,7 +55,7 @@ export async function startMemoryStack(
     instances: () => [baseUrl],
     taskOf: async (taskId) => {
       const record = await tasks.store.get(taskId)
-      return record && { promptId: record.metadata.promptId, status: record.latest?.event.status }
+      return record && viewOfTask(record)
     },
     dropConnections: () => server.closeAllConnections(),
     errors,

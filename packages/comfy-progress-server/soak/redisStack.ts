@@ -14,7 +14,7 @@ import { createComfyUiSim } from '@comfy-progress/comfyui-sim'
 import { Redis } from 'ioredis'
 import { RedisTaskStore } from '../src/adapters/redis/RedisTaskStore.js'
 import type { SoakInstanceConfig } from './soakInstance.js'
-import { SOAK_SIM_SPEED, type SoakStack, type SoakWebhooks } from './soakStack.js'
+import { SOAK_SIM_SPEED, viewOfTask, type SoakStack, type SoakWebhooks } from './soakStack.js'
 
 const PACKAGE_DIR = fileURLToPath(new URL('../', import.meta.url))
 const INSTANCE_SCRIPT = fileURLToPath(new URL('./soakInstance.ts', import.meta.url))
@@ -92,7 +92,7 @@ export async function startRedisStack(options: RedisStackOptions): Promise<SoakS
     instances: () => instances.filter((i) => i.alive).map((i) => i.baseUrl),
     taskOf: async (taskId) => {
       const record = await store.get(taskId)
-      return record && { promptId: record.metadata.promptId, status: record.latest?.event.status }
+      return record && viewOfTask(record)
     },
     dropConnections: () => undefined,
     errors,

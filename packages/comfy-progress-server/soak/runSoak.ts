@@ -13,7 +13,7 @@ import { expectedStatus, type SimOutcome, SimTruth, type TerminalStatus } from '
 import { createWebhookSecret } from '../src/webhooks/webhookSecret.js'
 import { type SoakReceiver, startSoakReceiver } from './soakReceiver.js'
 import { createSoakRandom, type SoakRandom } from './soakRandom.js'
-import type { SoakStack, SoakWebhooks } from './soakStack.js'
+import type { SoakStack, SoakTaskView, SoakWebhooks } from './soakStack.js'
 import { followTasks, type SubscriberBehaviour, type SubscriberResult } from './soakSubscriber.js'
 
 /** Options of {@link runSoak}. */
@@ -261,8 +261,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   await sleep(1_000) // a late duplicate would arrive now
   await stack.sim.whenIdle()
 
+  const views = new Map(
+    await Promise.all(
+      records.map(async (r) => [r.taskId, await stack.taskOf(r.taskId).catch(() => undefined)] as const),
+    ),
+  )
   const withStreams = records.map((record) => ({
     ...record,
+    view: views.get(record.taskId),
     subscribers: [...record.subscribers, ...extraSubscribers.filter((s) => s.taskId === record.taskId)],
   }))
   const result = evaluate({
@@ -450,7 +456,7 @@ async function postCancel(
 }
 
 interface EvaluateInput {
-  readonly records: readonly GenerationRecord[]
+  readonly records: readonly (GenerationRecord & { readonly view: SoakTaskView | undefined })[]
   readonly receivers: readonly SoakReceiver[]
   readonly truth: SimTruth
   readonly forgotten: ReadonlySet<string>
@@ -512,7 +518,7 @@ function evaluate(input: EvaluateInput) {
       if (first === undefined) {
         sse.lost++
         note(
-          `${record.taskId}: SSE subscriber (${subscriber.behaviour}) got no terminal event; saw ${describe(subscriber)}`,
+          `${record.taskId}: SSE subscriber (${subscriber.behaviour}) got no terminal event (the task ended ${record.view?.status ?? '?'} after ${record.view?.tookMs ?? '?'} ms${record.view?.error === undefined ? '' : `, ${record.view.error}`}); saw ${describe(subscriber)}`,
         )
         continue
       }
@@ -583,9 +589,10 @@ function evaluate(input: EvaluateInput) {
 }
 
 function describe(subscriber: SubscriberResult): string {
-  return subscriber.events
-    .map((e) => `${e.id}:${e.status}${e.detail === undefined ? '' : ` (${e.detail})`}`)
-    .join(' ')
+  const events = subscriber.events.map(
+    (e) => `${e.id}:${e.status}${e.detail === undefined ? '' : ` (${e.detail})`}`,
+  )
+  return [...subscriber.trace, ...events].join(' ')
 }
 
 function heapMb(): number {

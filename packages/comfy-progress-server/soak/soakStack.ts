@@ -6,6 +6,7 @@
  */
 import type { ComfyClientOptions } from '@comfy-progress/core'
 import type { ComfyUiSim } from '@comfy-progress/comfyui-sim'
+import type { TaskRecord } from '../src/store/TaskStore.js'
 import type { WebhookEndpointConfig } from '../src/webhooks/parseWebhookConfig.js'
 import type { WebhookDispatcherOptions } from '../src/webhooks/WebhookDispatcherOptions.js'
 
@@ -15,7 +16,7 @@ export interface SoakStack {
   /** The base URLs of the instances alive now (the node adapter at the root path). */
   instances(): readonly string[]
   /** What the store holds for a task: its ComfyUI prompt id (if any yet) and latest status. */
-  taskOf(taskId: string): Promise<{ promptId?: string; status?: string } | undefined>
+  taskOf(taskId: string): Promise<SoakTaskView | undefined>
   /** Cuts every open HTTP connection of every instance (as a restarting proxy would). */
   dropConnections(): void
   /** SIGKILLs one instance (stacks with several only); resolves with its name. */
@@ -25,6 +26,16 @@ export interface SoakStack {
   /** Background errors the instances reported (`onError`), as `code: message` lines. */
   readonly errors: string[]
   close(): Promise<void>
+}
+
+/** What the soak reads of a task in the store. */
+export interface SoakTaskView {
+  readonly promptId?: string | undefined
+  readonly status?: string | undefined
+  /** How long the task took to end (its terminal event's time minus its creation), if it ended. */
+  readonly tookMs?: number | undefined
+  /** The terminal error's code and message, if it ended with one. */
+  readonly error?: string | undefined
 }
 
 /** Where webhooks go: the app's endpoints (every task), and the secret of per-task webhooks. */
@@ -74,4 +85,18 @@ export function describeError(error: unknown): string {
     return `${typeof code === 'string' ? code : error.name}: ${error.message}`
   }
   return String(error)
+}
+
+/** The soak's view of a stored task. */
+export function viewOfTask(record: TaskRecord): SoakTaskView {
+  const event = record.latest?.event
+  return {
+    promptId: record.metadata.promptId,
+    status: event?.status,
+    tookMs: record.finishedAt === null ? undefined : record.finishedAt - record.createdAt,
+    error:
+      event?.status === 'error'
+        ? `${event.error.code ?? 'no code'}: ${event.error.details ?? ''}`
+        : undefined,
+  }
 }

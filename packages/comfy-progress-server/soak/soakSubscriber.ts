@@ -59,6 +59,8 @@ export interface SubscriberResult {
   readonly connections: number
   /** How many tasks the stream carried. */
   readonly streamTasks: number
+  /** Connection events, with `SOAK_DEBUG=1`. */
+  readonly trace: readonly string[]
 }
 
 const TASK_EVENT_TYPES = ['queued', 'in-progress', 'completed', 'error', 'cancelled'] as const
@@ -72,6 +74,7 @@ export async function followTasks(options: SubscriberOptions): Promise<Subscribe
   const single = taskIds.length === 1
   const events = new Map<string, SubscriberEvent[]>(taskIds.map((id) => [id, []]))
   let received = 0
+  const trace: string[] = []
   /** The `id` of the last event (a sequence number, or the `taskA:5,taskB:9` cursor of a multi-task stream). */
   let lastCursor: string | undefined
   let connections = 0
@@ -145,8 +148,16 @@ export async function followTasks(options: SubscriberOptions): Promise<Subscribe
         changed()
       })
     }
+    next.addEventListener('open', () => {
+      if (process.env.SOAK_DEBUG === '1') trace.push(`open@${Date.now() % 100000}`)
+    })
     next.addEventListener('error', (message) => {
       if (typeof (message as { data?: unknown }).data === 'string' || source !== next) return
+      if (process.env.SOAK_DEBUG === '1') {
+        trace.push(
+          `err${(message as { code?: number }).code ?? ''}/${next.readyState}@${Date.now() % 100000}`,
+        )
+      }
       const dead = !options.instances().includes(base ?? '')
       // A refused stream (the task not yet visible here, 503 from a dying instance) or a dead
       // instance: resume on a live one from the last id; anything else EventSource retries itself.
@@ -203,6 +214,7 @@ export async function followTasks(options: SubscriberOptions): Promise<Subscribe
       events: events.get(taskId) ?? [],
       connections,
       streamTasks: taskIds.length,
+      trace,
     }),
   )
 }

@@ -26,8 +26,8 @@ describe(`fault soak, short (seed ${seed})`, { timeout: 150_000 }, () => {
       generations: 40,
       seed,
       budgetMs: 120_000,
-      meanFaultGapMs: 50,
-      restartEveryMs: 1_500,
+      meanFaultGapMs: 100,
+      restartEveryMs: 2_000,
     })
     expectInvariants(result)
     for (const kind of faultKinds) expect(result.faults[kind], kind).toBeGreaterThan(0)
