@@ -153,6 +153,29 @@ describe('PromptRouter rules', () => {
     return expect(done).resolves.toMatchObject({ status: 'success' })
   })
 
+  it('replays to a late follower nothing after the end (an error, then executing null)', () => {
+    const { router } = setup()
+    // The prompt is unknown when its frames arrive: kept as unclaimed, then followed once it is over.
+    router.route(text('execution_start', { prompt_id: 'late' }))
+    router.route(
+      text('execution_error', {
+        prompt_id: 'late',
+        node_id: '8',
+        node_type: 'VAEDecode',
+        executed: [],
+        exception_message: 'boom',
+        exception_type: 'RuntimeError',
+        traceback: [],
+        current_inputs: {},
+        current_outputs: {},
+      }),
+    )
+    router.route(text('executing', { node: null, prompt_id: 'late' }))
+    const events: string[] = []
+    router.follow('late', (e) => events.push(e.type === 'message' ? e.message.type : e.type), false)
+    expect(events).toEqual(['execution_start', 'execution_error', 'end'])
+  })
+
   it('caps the buffer by dropping the oldest frames, never the end', () => {
     const { router } = setup()
     void router.track('p', { gap: false })

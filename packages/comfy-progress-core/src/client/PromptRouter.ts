@@ -88,7 +88,7 @@ export class PromptRouter {
     this.#streams.delete(from)
     stream.id = to
     this.#streams.set(to, stream)
-    for (const message of this.#unclaimed.take(to)) this.#deliver(stream, message)
+    this.#replay(stream, this.#unclaimed.take(to))
   }
 
   /**
@@ -104,7 +104,7 @@ export class PromptRouter {
     const isNew = stream === undefined
     if (stream === undefined) {
       stream = this.#create(promptId, true, gap)
-      for (const message of this.#unclaimed.take(promptId)) this.#deliver(stream, message)
+      this.#replay(stream, this.#unclaimed.take(promptId))
     }
     const target = stream
     target.attach(listener)
@@ -226,6 +226,14 @@ export class PromptRouter {
     const stream = new PromptStream(id, { accepted, gap }, this.#options)
     this.#streams.set(id, stream)
     return stream
+  }
+
+  /** Delivers frames kept for a prompt before it was followed, stopping at its end like live frames do. */
+  #replay(stream: PromptStream, messages: Iterable<ComfyMessage>): void {
+    for (const message of messages) {
+      if (stream.ended) return
+      this.#deliver(stream, message)
+    }
   }
 
   #deliver(stream: PromptStream, message: ComfyMessage): void {
