@@ -45,8 +45,11 @@ async function setUp(stepMs: number, options: { backendLostTimeoutMs?: number } 
   return { sims, a, b, store: new RedisTaskStore({ redis, keyPrefix }) }
 }
 
-/** Queues a prompt of another client on `sim` (paused), so that its queue is the longer one. */
-async function occupy(sim: ComfyUiSim): Promise<void> {
+/**
+ * Queues a prompt of another client on `sim` (paused), so that its queue is the longer one, and waits
+ * until `instance` knows it (its `/health` shows the backend's queue length).
+ */
+async function occupy(sim: ComfyUiSim, instance: Instance): Promise<void> {
   sim.pause()
   const answer = await fetch(`${sim.url}/prompt`, {
     method: 'POST',
@@ -54,6 +57,14 @@ async function occupy(sim: ComfyUiSim): Promise<void> {
     body: JSON.stringify({ prompt: loadWorkflow('txt2img-basic.json'), client_id: 'someone-else' }),
   })
   expect(answer.status).toBe(200)
+  await expect
+    .poll(async () => {
+      const health = (await (await fetch(`${instance.baseUrl}/health`)).json()) as {
+        backends: { id: string; queueRemaining: number | null }[]
+      }
+      return health.backends.find((backend) => backend.id === 'gpu0')?.queueRemaining
+    })
+    .toBe(1)
 }
 
 async function expectImageServed(instance: Instance, event: TaskEvent, backend: string): Promise<void> {
@@ -68,7 +79,7 @@ async function expectImageServed(instance: Instance, event: TaskEvent, backend: 
 describe('several server instances with several ComfyUI backends', { timeout: 60_000 }, () => {
   it('follows on B, to the end, a task created on A and run on the backend A chose', async () => {
     const { sims, a, b, store } = await setUp(40)
-    await occupy(sims[0]!)
+    await occupy(sims[0]!, a)
     const taskId = await generate(a)
     expect((await store.get(taskId))?.metadata.backend).toBe('gpu1')
     const stream = follow(b, `/progress/${taskId}`)
@@ -84,7 +95,7 @@ describe('several server instances with several ComfyUI backends', { timeout: 60
 
   it('keeps a task on its backend across a takeover: A killed mid-task, B finishes it on gpu1', async () => {
     const { sims, a, b, store } = await setUp(300)
-    await occupy(sims[0]!)
+    await occupy(sims[0]!, a)
     const taskId = await generate(a)
     expect((await store.get(taskId))?.metadata.backend).toBe('gpu1')
     const stream = follow(b, `/progress/${taskId}`)
