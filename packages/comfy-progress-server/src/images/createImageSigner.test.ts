@@ -20,7 +20,7 @@ describe('createImageSigner', () => {
     expect(signer.verify({ filename: 'a.png', type: 'input' }, sig)).toBe(false)
     expect(signer.verify({ filename: 'a.png', subfolder: 's' }, sig)).toBe(false)
     expect(createImageSigner({ secret: 'other' }).verify({ filename: 'a.png' }, sig)).toBe(false)
-    for (const bad of ['', 'short', `${sig}x`, sig.toUpperCase()]) {
+    for (const bad of ['', 'short', `${sig}x`, sig.toUpperCase(), `ł${sig.slice(1)}`]) {
       expect(signer.verify({ filename: 'a.png' }, bad)).toBe(false)
     }
   })

@@ -60,7 +60,10 @@ export function createImageSigner(
     },
     verify(ref, sig) {
       if (typeof sig !== 'string' || sig.length !== SIG_LENGTH) return false
-      return timingSafeEqual(Buffer.from(sign(ref)), Buffer.from(sig))
+      const given = Buffer.from(sig)
+      // 22 characters may be more than 22 bytes (non-ASCII); timingSafeEqual throws on unequal lengths.
+      if (given.length !== SIG_LENGTH) return false
+      return timingSafeEqual(Buffer.from(sign(ref)), given)
     },
   }
 }

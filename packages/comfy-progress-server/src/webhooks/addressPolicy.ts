@@ -106,10 +106,14 @@ function parseIpv6(address: string): Uint8Array {
   return bytes
 }
 
-/** The IPv4 address inside an IPv4-mapped, NAT64 (64:ff9b::/96) or 6to4 (2002::/16) IPv6 address. */
+/**
+ * The IPv4 address inside an IPv4-mapped (::ffff:0:0/96), IPv4-translated (::ffff:0:0:0/96, SIIT),
+ * NAT64 (64:ff9b::/96) or 6to4 (2002::/16) IPv6 address.
+ */
 function embeddedIpv4(b: Uint8Array): Uint8Array | null {
   const zeros = (from: number, to: number) => b.subarray(from, to).every((x) => x === 0)
   if (zeros(0, 10) && b[10] === 0xff && b[11] === 0xff) return b.slice(12, 16)
+  if (zeros(0, 8) && b[8] === 0xff && b[9] === 0xff && zeros(10, 12)) return b.slice(12, 16)
   if (b[0] === 0x00 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zeros(4, 12)) return b.slice(12, 16)
   if (b[0] === 0x20 && b[1] === 0x02) return b.slice(2, 6)
   return null

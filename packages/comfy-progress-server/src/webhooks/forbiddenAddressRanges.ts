@@ -32,7 +32,7 @@ export const FORBIDDEN_IPV4_RANGES: readonly AddressRange[] = Object.freeze([
 
 /**
  * IPv6 ranges a webhook may never connect to unless allowlisted. Ranges that embed an IPv4 address
- * (IPv4-mapped `::ffff:0:0/96`, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`) are not listed: the embedded
+ * (IPv4-mapped `::ffff:0:0/96`, IPv4-translated `::ffff:0:0:0/96`, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`) are not listed: the embedded
  * IPv4 address is checked against {@link FORBIDDEN_IPV4_RANGES} instead.
  */
 export const FORBIDDEN_IPV6_RANGES: readonly AddressRange[] = Object.freeze([

@@ -57,6 +57,8 @@ describe('validateWebhookUrl', () => {
     ['http://[::1]/', 'unspecified, loopback or IPv4-compatible'],
     ['http://[::ffff:127.0.0.1]/', 'loopback'], // IPv4-mapped
     ['http://[::ffff:7f00:1]/', 'loopback'],
+    ['http://[::ffff:0:7f00:1]/', 'loopback'], // IPv4-translated (SIIT)
+    ['http://[::ffff:0:a9fe:a9fe]/', 'link-local'],
     ['http://[::ffff:10.1.2.3]/', 'private'],
     ['http://[64:ff9b::10.0.0.1]/', 'private'], // NAT64 of a private address
     ['http://[64:ff9b::7f00:1]/', 'loopback'],
