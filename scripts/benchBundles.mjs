@@ -138,7 +138,7 @@ const result = {
       columns,
       rows,
       notes: [
-        "Ours are bundled from the freshly built dist through the package exports, as a user bundler resolves them; core code is tree-shaken per module. The size budgets checked in CI are in each package's .size-limit config (`pnpm size`).",
+        "Ours are bundled from the built dist (webhook-manager and progress-banner rebuilt by this script; core by the server bench that runs before it in `pnpm bench`, or when missing) through the package exports, as a user bundler resolves them; core code is tree-shaken per module. The size budgets checked in CI are in each package's .size-limit config (`pnpm size`).",
         'Peers: a minimal entry that keeps their client class (`export { Client }`, `export { ComfyApi }`); esbuild drops whatever that class does not reach. @saintno/comfyui-sdk imports `ws`, which resolves to its browser stub.',
         'The peers are ComfyUI clients: their like-for-like is our ComfyClient. In our architecture the browser talks to the comfy-progress server over SSE instead, so a page ships webhook-manager (and the banner), not a ComfyUI client.',
         `esbuild ${(await import('esbuild')).version}, Node ${process.version}.`,
