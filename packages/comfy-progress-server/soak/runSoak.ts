@@ -501,6 +501,9 @@ function evaluate(input: EvaluateInput) {
         ? [expectedStatus(simOutcome, false), expectedStatus(simOutcome, true)]
         : [expectedStatus(simOutcome, record.cancel === 'accepted')],
     )
+    // An interrupt is honoured at the next node start or sampler step: a node that fails first ends
+    // the prompt with an error in ComfyUI, while the task, cancelled by then, says so.
+    if (record.cancel !== 'none' && simOutcome === 'error') allowed.add('cancelled')
     if (input.forgotten.has(record.taskId)) {
       allowed.add('error')
       forgottenCount++

@@ -161,7 +161,7 @@ export function soakReportJson(results: readonly SoakResult[]) {
         notes: [
           `Machine: ${process.platform} ${process.arch}, Node ${process.version}, ${new Date().toISOString()}.`,
           'Replay a run with SOAK_SEED=<seed> (timing still varies; every random choice is the same).',
-          "Expected outcome: the simulator's history (success → completed, execution_error → error, interrupted → cancelled); a prompt that never finished there (refused, lost in a restart, removed from the queue) → cancelled if the cancel was accepted, else error.",
+          "Expected outcome: the simulator's history (success → completed, execution_error → error, interrupted → cancelled); a prompt that never finished there (refused, lost in a restart, removed from the queue) → cancelled if the cancel was accepted, else error. A cancelled task whose prompt failed in ComfyUI before the interrupt took effect may say either; so may a prompt that finished unseen by the server and was then erased by a restart (error).",
           ...results.flatMap((r) => r.problems.map((p) => `${r.mode}: ${p}`)),
         ],
       },
