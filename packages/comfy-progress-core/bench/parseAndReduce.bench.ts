@@ -281,13 +281,18 @@ const textRow = sections[0]!.rows[OURS]!
 sections[0]!.notes.push(
   `comfy-progress parse + reduce costs ${textRow[3]} bare JSON.parse on text frames (target ≤ 1.5×).`,
 )
-sections[2]!.notes.push(
+sections[0]!.notes.push(
   'comfy-progress: parseMessage (validated, typed message; binary previews as views, no copy) + routing by prompt id + reduceProgress (immutable per-prompt state: percentage over the whole workflow, node bars, ETA, outputs).',
   '@stable-canvas/comfyui-client: its Client socket `message` listener (stub socket, no network): JSON.parse, type switch, eventemitter3 emit, unhandled check; binary frames arrive as ArrayBuffer (it sets binaryType) and become Blobs, then `await blob.arrayBuffer()`; plus `on_progress(fn, promptId)` per prompt. Node-level progress only, no overall percentage.',
   "@saintno/comfyui-sdk: ComfyApi's `socket.onmessage` (stub socket via customWebSocketImpl): JSON.parse, two CustomEvent dispatches per text frame; binary frames arrive as Buffer (ws default), copied byte by byte, type 1 → Blob; type 4 is unsupported (throws inside, caught and logged); plus a per-prompt `progress` listener as its CallWrapper registers. Node-level progress only.",
   `Checked before timing, one pass over all frames: progress callbacks fired — stable-canvas ${progressCalls.stableCanvas}, saintno ${progressCalls.saintno}.`,
   `CPU time of this process (all threads), ${ROUNDS} rounds × 150 ms per path and group; ratios are per-round medians. Node ${process.version}, ${cpus()[0]?.model.trim() ?? 'unknown CPU'}.`,
 )
+
+sections[1]!.notes.push(
+  'The floor here only reads the type header (and the type-4 metadata JSON). comfy-progress returns the image as a view of the frame; @stable-canvas/comfyui-client copies it into a Blob and back into an ArrayBuffer; @saintno/comfyui-sdk copies the frame byte by byte, then into a Blob (type 1), or throws and logs (type 4).',
+)
+sections[2]!.notes.push('Peers and method: see the notes of the text frames.')
 
 for (const section of sections) {
   console.log(`\n${section.title}`)
