@@ -124,7 +124,7 @@ ${machine.join('\n')}
 \`\`\`sh
 pnpm install
 pnpm bench   # core parse + progress vs peers, server fan-out, bundle sizes; then writes this file
-pnpm soak    # long fuzz run and fault soaks (bounded in time); run \`node scripts/benchReport.mjs\` after it
+pnpm soak    # long fuzz run and fault soaks (bounded in time); then rewrites this file
 \`\`\`
 
 The server fan-out bench takes its sizes from \`FANOUT_SIZES\` (comma-separated) and its repeats from
