@@ -38,6 +38,8 @@ export interface SoakOptions {
    * this set, the kill tests the takeover of running tasks only. @default false
    */
   readonly settleWebhooksBeforeKill?: boolean
+  /** The fault kinds to inject. @default every kind (without `server connections cut` in Redis mode) */
+  readonly faultKinds?: readonly FaultKind[]
   /** Progress lines. @default none */
   readonly log?: (line: string) => void
 }
@@ -171,7 +173,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     random: createSoakRandom(options.seed ^ 0x5eed),
     meanGapMs: options.meanFaultGapMs ?? 150,
     restartEveryMs: options.restartEveryMs ?? 4_000,
-    ...(options.mode === 'redis' ? { kinds: faultKinds.filter((k) => k !== 'server connections cut') } : {}),
+    kinds: (options.faultKinds ?? faultKinds).filter(
+      (kind) => options.mode === 'memory' || kind !== 'server connections cut',
+    ),
     beforeRestart: async () => {
       log(`simulator restart at ${Math.round((Date.now() - started) / 100) / 10} s`)
       const tasks = new Map<string, { promptId?: string; status?: string } | undefined>()
