@@ -271,6 +271,8 @@ export class ComfyClient {
     const parsed = parseMessage(data as string | ArrayBuffer | Uint8Array)
     if (!parsed.ok) {
       this.#log?.({ type: 'frame', direction: 'in', error: parsed.error.code, size: sizeOf(data) })
+      // A lost text frame may have carried outputs or an error: open prompts confirm their end by /history.
+      if (typeof data === 'string') this.#router.missedFrame()
       this.#emitter.emit('error', parsed.error)
       return
     }

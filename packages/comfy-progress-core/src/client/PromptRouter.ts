@@ -191,6 +191,14 @@ export class PromptRouter {
     return ids
   }
 
+  /**
+   * A frame could not be parsed (torn, or not JSON): it may have been any open prompt's `executed` or
+   * terminal frame, so each open prompt's end is checked against `/history` (as after a reconnect).
+   */
+  missedFrame(): void {
+    for (const stream of this.#streams.values()) if (!stream.terminal) stream.gap = true
+  }
+
   /** The socket went down: every open prompt may miss frames; id-less frames are held until {@link release}. */
   disconnected(): void {
     for (const stream of this.#streams.values()) if (!stream.terminal) stream.gap = true

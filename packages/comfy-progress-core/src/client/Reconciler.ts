@@ -4,6 +4,7 @@ import { MIN_RETRY_DELAY_MS } from './ComfyConnection.js'
 import type { LogFunction } from './createLog.js'
 import type { PromptOutcome } from './PromptEvent.js'
 import type { PromptRouter } from './PromptRouter.js'
+import { outcomeFromHistory } from './promptOutcome.js'
 import { type ReconcileApi, type ReconcileVerdict, reconcileFromHistory } from './reconcileFromHistory.js'
 import type { Timers } from './Timers.js'
 
@@ -131,7 +132,14 @@ export class Reconciler {
       try {
         const entry = await this.#o.api.getHistory(promptId)
         if (entry !== null) {
-          this.#o.router.end(promptId, { ...outcome, outputs: { ...outcome.outputs, ...entry.outputs } })
+          // With frames missed, a success read from `executing {node: null}` may hide a lost error frame:
+          // ComfyUI's record of the run decides the outcome; a success keeps the live message.
+          const recorded = outcomeFromHistory(entry)
+          const merged = { ...outcome.outputs, ...entry.outputs }
+          this.#o.router.end(
+            promptId,
+            recorded.status === 'success' ? { ...outcome, outputs: merged } : recorded,
+          )
           return
         }
       } catch {

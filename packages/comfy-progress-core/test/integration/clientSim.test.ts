@@ -205,4 +205,31 @@ describe('ComfyClient on the simulator', () => {
     expect(errors.map((e) => e.code)).toEqual(['MESSAGE_NOT_JSON'])
     expect(c.state).toBe('connected')
   })
+
+  it('still gets the outputs of a prompt whose executed frame was torn (read from /history)', async () => {
+    const s = await sim(200)
+    const c = client(s.url)
+    const errors: ComfyProgressError[] = []
+    c.on('error', (e) => errors.push(e))
+    await c.connect()
+    s.faults.corruptNextFrame({ clientId: c.clientId, messageType: 'executed' })
+    const prompt = await c.submit(seeded(32))
+    const outcome = await prompt.done
+    expect(errors.map((e) => e.code)).toEqual(['MESSAGE_NOT_JSON'])
+    if (outcome.status !== 'success') throw new Error(`expected success, got ${outcome.status}`)
+    // The SaveImage node (9) of the workflow, whose only `executed` frame never parsed.
+    expect(outcome.outputs['9']?.images).toHaveLength(1)
+  })
+
+  it('ends as an error a prompt whose execution_error frame was torn (not as the success executing null suggests)', async () => {
+    const s = await sim(200)
+    const c = client(s.url)
+    c.on('error', () => {})
+    await c.connect()
+    s.faults.failNode({ classType: 'VAEDecode' })
+    s.faults.corruptNextFrame({ clientId: c.clientId, messageType: 'execution_error' })
+    const prompt = await c.submit(seeded(33))
+    const outcome = await prompt.done
+    expect(outcome).toMatchObject({ status: 'error', source: 'history' })
+  })
 })

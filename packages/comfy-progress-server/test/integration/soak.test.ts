@@ -11,10 +11,7 @@ import { runSoak, type SoakResult } from '../../soak/runSoak.js'
 import { randomSeed } from '../../soak/soakRandom.js'
 import { checkInvariants, formatReport } from '../../soak/soakReport.js'
 
-// A torn `executed` frame makes ComfyClient end a successful prompt without its outputs (it does not
-// fetch them from /history), so the task ends with an error although ComfyUI saved the image: a core
-// bug `pnpm soak` reports. Left out here until it is fixed, so that this test does not flake.
-const kinds = faultKinds.filter((kind) => kind !== 'torn frame')
+const kinds = faultKinds
 const seed = process.env.SOAK_SEED === undefined ? randomSeed() : Number(process.env.SOAK_SEED)
 
 function expectInvariants(result: SoakResult) {

@@ -61,6 +61,8 @@ export interface DelayFramesOptions extends FaultTarget {
 export interface CorruptFrameOptions extends FaultTarget {
   /** How many text frames to corrupt. @default 1 */
   readonly count?: number
+  /** Only frames of this `type`, e.g. `'executed'` (the one that carries a node's outputs). @default any */
+  readonly messageType?: string
 }
 
 /** Options of {@link Faults.failNode}: a node that raises an exception when it runs. */
@@ -189,9 +191,11 @@ export class Faults {
     return take(this.delays, (o) => matches(o, clientId))?.delayMs ?? 0
   }
 
-  /** @internal Whether to corrupt the next text frame to `clientId`. */
-  takeCorruption(clientId: string): boolean {
-    return take(this.corruptions, (o) => matches(o, clientId)) !== undefined
+  /** @internal Whether to corrupt the next text frame (of `messageType`) to `clientId`. */
+  takeCorruption(clientId: string, messageType?: string): boolean {
+    const wanted = (o: CorruptFrameOptions) =>
+      matches(o, clientId) && (o.messageType === undefined || o.messageType === messageType)
+    return take(this.corruptions, wanted) !== undefined
   }
 
   /** @internal The failure for this node run, if one is armed. */

@@ -153,7 +153,7 @@ export class WsHub {
   private deliver(client: Client, frame: TextFrame | Buffer): void {
     const faults = this.options.faults
     let data: string | Buffer = Buffer.isBuffer(frame) ? frame : toPythonJson(frame)
-    if (typeof data === 'string' && faults.takeCorruption(client.sid)) {
+    if (typeof data === 'string' && faults.takeCorruption(client.sid, (frame as TextFrame).type)) {
       data = data.slice(0, Math.max(1, Math.floor(data.length / 2)))
     }
     const delay = faults.takeDelay(client.sid)
