@@ -109,6 +109,15 @@ export class TaskManager {
         this.#adoptedWatches.get(taskId)?.()
         this.#adoptedWatches.delete(taskId)
       },
+      endedElsewhere: (taskId) => {
+        // A cancel on another instance wrote the terminal event: stop following the prompt, but the
+        // webhooks watched here deliver it before the lease goes.
+        this.#runs.get(taskId)?.abandon()
+        this.#runs.delete(taskId)
+        this.#leave(taskId)
+        this.#adoptedWatches.delete(taskId)
+        this.#releaseAfterWebhooks(taskId)
+      },
     })
   }
 
@@ -278,7 +287,7 @@ export class TaskManager {
         this.#runs.delete(id)
         this.#leave(id)
         this.#adoptedWatches.delete(id)
-        void this.#ownership?.release(id)
+        this.#releaseAfterWebhooks(id)
       },
       resumeFrom,
     }
@@ -320,14 +329,42 @@ export class TaskManager {
     }
   }
 
+  /**
+   * Gives an ended task's lease up once this instance's webhook deliveries of it have settled
+   * (delivered, given up, dropped), keeping it meanwhile (`hold`): should this instance die first,
+   * the instance that takes the task over delivers its terminal event again. A dispatcher that closes
+   * first leaves the lease to `ownership.close()`, which hands it over.
+   */
+  #releaseAfterWebhooks(taskId: string): void {
+    const ownership = this.#ownership
+    if (ownership === null) return
+    const webhooks = this.#options.webhooks
+    if (webhooks === undefined || ownership.hold === undefined) {
+      void ownership.release(taskId)
+      return
+    }
+    ownership.hold(taskId)
+    void webhooks.settled(taskId).then((settled) => {
+      if (settled) void ownership.release(taskId)
+    })
+  }
+
   /** Follows a task whose owner died (see `TaskOwnership`): reconciled by ComfyClient's `follow`. */
   async #adopt(taskId: string, handoff: TaskHandoff, client: TakeoverClient | null): Promise<void> {
     // Closed: the rejection hands the lease back for another instance.
     if (this.#closed) throw new ComfyProgressError('TASK_MANAGER_CLOSED')
     if (this.#runs.has(taskId)) return
     const record = await this.#store(() => this.store.get(taskId))
-    if (record === undefined || record.finishedAt !== null) {
+    if (record === undefined) {
       await this.#ownership?.release(taskId)
+      return
+    }
+    if (record.finishedAt !== null) {
+      // It ended, but its owner died before its webhook deliveries settled: deliver the terminal
+      // event again (same `webhook-id`: receivers de-duplicate), then let the task go.
+      await this.#watchAdoptedWebhooks(taskId, handoff, Math.max(0, (record.latest?.seq ?? 1) - 1))
+      this.#adoptedWatches.delete(taskId)
+      this.#releaseAfterWebhooks(taskId)
       return
     }
     await this.#watchAdoptedWebhooks(taskId, handoff)
@@ -346,7 +383,7 @@ export class TaskManager {
    * not have delivered them; receivers deduplicate by `webhook-id`), then follows it live. The
    * request's own webhook came along in the handoff and is checked again here.
    */
-  async #watchAdoptedWebhooks(taskId: string, handoff: TaskHandoff): Promise<void> {
+  async #watchAdoptedWebhooks(taskId: string, handoff: TaskHandoff, afterSeq = 0): Promise<void> {
     const webhooks = this.#options.webhooks
     if (webhooks === undefined) return
     let webhook: PreparedTaskWebhook | undefined
@@ -359,7 +396,7 @@ export class TaskManager {
     try {
       const stop = await webhooks.watch(taskId, {
         bus: this.bus,
-        replay: { store: this.store, afterSeq: 0 },
+        replay: { store: this.store, afterSeq },
         ...(webhook === undefined ? {} : { webhook }),
       })
       this.#adoptedWatches.set(taskId, stop)

@@ -22,14 +22,21 @@ export interface TaskOwnershipHandlers {
   /** The ComfyUI client id of this instance's own client. */
   readonly clientId: string
   /**
-   * This instance now owns `taskId`, whose owner stopped renewing its lease: follow the task's prompt
+   * This instance now owns `taskId`, whose owner stopped renewing its lease: if the task ended, deliver
+   * its terminal webhook again (the owner died before its deliveries settled) and release it; else follow the task's prompt
    * on `client` (connected under the handoff's client id), or on this instance's own client when
    * `client` is `null` (the handoff names this instance's own client id). Resolves once the task is
    * followed or ended; a rejection gives the lease back.
    */
   adopt(taskId: string, handoff: TaskHandoff, client: TakeoverClient | null): Promise<void>
-  /** Another instance owns `taskId` now, or it ended elsewhere: stop following it, write nothing. */
+  /** Another instance owns `taskId` now, or it is gone: stop following it, write nothing. */
   lost(taskId: string): void
+  /**
+   * `taskId` ended on another instance (a cancel there) while this one followed it: stop following
+   * its prompt, write nothing, finish its webhook deliveries, then `release` it. Without this hook
+   * the lease is dropped at once, as with `lost`.
+   */
+  endedElsewhere?(taskId: string): void
 }
 
 /**
@@ -47,6 +54,13 @@ export interface TaskOwnership {
   claim(taskId: string, handoff: TaskHandoff): Promise<void>
   /** Gives the lease of an ended task up (its terminal event is written). Never rejects. */
   release(taskId: string): Promise<void>
+  /**
+   * The task ended on this instance but its webhook deliveries have not settled: keep renewing its
+   * lease although it ended, until `release`. Should this instance die first, the instance that takes
+   * the task over (`adopt`, with the task already ended) delivers its terminal event again.
+   * Optional: without it, `release` comes later and nothing is taken over.
+   */
+  hold?(taskId: string): void
   /** Starts renewing this instance's leases and taking over the tasks of instances that died. */
   start(handlers: TaskOwnershipHandlers): void
   /**

@@ -104,6 +104,10 @@ export class WebhookDispatcher {
   readonly #goneTaskUrls = new Set<string>()
   readonly #watches = new Map<string, TaskWatch>()
   readonly #prepared = new WeakSet<object>()
+  /** Deliveries not settled yet, per task. */
+  readonly #unsettled = new Map<string, number>()
+  /** Who waits in {@link settled}, per task. */
+  readonly #settleWaiters = new Map<string, ((settled: boolean) => void)[]>()
   #closed = false
 
   /** Throws `WEBHOOK_CONFIG_INVALID`, `WEBHOOK_URL_*` or `WEBHOOK_SECRET_INVALID` for bad options. */
@@ -228,6 +232,23 @@ export class WebhookDispatcher {
   }
 
   /**
+   * Resolves once the task's watch has ended (its terminal event came) and each of its deliveries has
+   * settled: delivered, failed for good, or dropped (superseded, queue full, endpoint gone). At once
+   * for a task that is not watched. Resolves `false` if the dispatcher closes first (deliveries were
+   * still owed): several server instances keep a task's lease until then, so that another instance
+   * delivers its terminal event should this one die.
+   */
+  settled(taskId: string): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false)
+    if (this.#isSettled(taskId)) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      const waiters = this.#settleWaiters.get(taskId) ?? []
+      waiters.push(resolve)
+      this.#settleWaiters.set(taskId, waiters)
+    })
+  }
+
+  /**
    * Stops everything: unsubscribes from every task, aborts attempts in flight, cancels retries and
    * drops what is queued (`dropped` events with `WEBHOOK_DISPATCHER_CLOSED`), closes idle sockets.
    * Idempotent.
@@ -235,6 +256,8 @@ export class WebhookDispatcher {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    for (const waiters of this.#settleWaiters.values()) for (const resolve of waiters) resolve(false)
+    this.#settleWaiters.clear()
     for (const watch of [...this.#watches.values()]) this.#endWatch(watch)
     const queues = [...this.#app.map((b) => b.queue), ...[...this.#taskQueues.values()].map((q) => q.queue)]
     await Promise.all(queues.map((queue) => queue.close()))
@@ -271,6 +294,7 @@ export class WebhookDispatcher {
         timer: null,
       }
       this.#reporter.queued(target.url, delivery)
+      this.#unsettled.set(entry.taskId, (this.#unsettled.get(entry.taskId) ?? 0) + 1)
       queue.enqueue(delivery)
     }
     if (terminal) this.#endWatch(watch)
@@ -283,6 +307,7 @@ export class WebhookDispatcher {
     watch.unsubscribe?.()
     watch.unsubscribe = null
     if (this.#watches.get(watch.taskId) === watch) this.#watches.delete(watch.taskId)
+    this.#wakeIfSettled(watch.taskId)
     for (const { target } of watch.bindings) {
       if (target.endpointId !== 'task') continue
       const shared = this.#taskQueues.get(target.url.href)
@@ -290,6 +315,25 @@ export class WebhookDispatcher {
       shared.users--
       this.#releaseIfIdle(target.url.href)
     }
+  }
+
+  #deliverySettled(taskId: string): void {
+    const left = (this.#unsettled.get(taskId) ?? 1) - 1
+    if (left > 0) this.#unsettled.set(taskId, left)
+    else this.#unsettled.delete(taskId)
+    this.#wakeIfSettled(taskId)
+  }
+
+  #isSettled(taskId: string): boolean {
+    return !this.#watches.has(taskId) && !this.#unsettled.has(taskId)
+  }
+
+  #wakeIfSettled(taskId: string): void {
+    if (this.#closed || !this.#isSettled(taskId)) return
+    const waiters = this.#settleWaiters.get(taskId)
+    if (waiters === undefined) return
+    this.#settleWaiters.delete(taskId)
+    for (const resolve of waiters) resolve(true)
   }
 
   #acquireTaskQueue(url: URL): EndpointQueue {
@@ -323,6 +367,7 @@ export class WebhookDispatcher {
         this.#reporter.attempted(url, delivery, { answer, retryInMs }),
       onSettled: (delivery, outcome) => {
         this.#reporter.settled(url, delivery, outcome)
+        this.#deliverySettled(delivery.entry.taskId)
         if (taskKey !== null && !this.#closed) this.#releaseIfIdle(taskKey)
       },
       onDisabled: (error) => {

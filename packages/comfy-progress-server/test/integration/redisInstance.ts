@@ -2,7 +2,8 @@
  * One server instance for the multi-instance tests, run as a child process
  * (`node --conditions=@comfy-progress/source --import tsx redisInstance.ts`): ComfyClient to the
  * simulator (or one per backend with `backends`), the Redis store, bus and leases, the TaskManager and
- * the node adapter on a free port.
+ * the node adapter on a free port; with `webhooks`, a WebhookDispatcher (loopback allowed, fast
+ * retries) delivering to the given app endpoints and to per-task webhooks.
  * Configured by the JSON in `CP_INSTANCE`; prints `{"port":…}` on its first stdout line, logs
  * background errors on stderr as JSON lines, exits cleanly on SIGTERM.
  */
@@ -13,6 +14,7 @@ import { Redis } from 'ioredis'
 import { createHandler } from '../../src/adapters/node/index.js'
 import { RedisEventBus, RedisTaskLeases, RedisTaskStore } from '../../src/adapters/redis/index.js'
 import { TaskManager } from '../../src/tasks/TaskManager.js'
+import { WebhookDispatcher } from '../../src/webhooks/WebhookDispatcher.js'
 
 /** What the test tells an instance. */
 export interface InstanceConfig {
@@ -26,6 +28,11 @@ export interface InstanceConfig {
   readonly backends?: readonly { readonly id: string; readonly simUrl: string }[]
   /** TaskManager's `backendLostTimeoutMs`. */
   readonly backendLostTimeoutMs?: number
+  /** The app's webhook endpoints (and per-task webhooks signed with `taskSecret`). */
+  readonly webhooks?: {
+    readonly endpoints: readonly { readonly id: string; readonly url: string; readonly secret: string }[]
+    readonly taskSecret: string
+  }
 }
 
 const config = JSON.parse(process.env.CP_INSTANCE ?? '{}') as InstanceConfig
@@ -49,7 +56,18 @@ const backends = (config.backends ?? []).map(({ id, simUrl }) => ({
 }))
 const client = backends.length === 0 ? new ComfyClient({ baseUrl: config.simUrl }) : null
 const simUrlOf = (backend?: string) => backends.find((b) => b.id === backend)?.simUrl ?? config.simUrl
+const webhooks =
+  config.webhooks === undefined
+    ? undefined
+    : new WebhookDispatcher({
+        endpoints: config.webhooks.endpoints,
+        taskWebhooks: { secret: config.webhooks.taskSecret },
+        allow: ['127.0.0.1'],
+        timeoutMs: 1_000,
+        retry: { initialDelayMs: 50, maxDelayMs: 200, maxAttempts: 1_000, maxElapsedMs: 600_000 },
+      })
 const tasks = new TaskManager({
+  ...(webhooks === undefined ? {} : { webhooks }),
   ...(client === null ? { backends: backends.map(({ id, client: c }) => ({ id, client: c })) } : { client }),
   ...(config.backendLostTimeoutMs === undefined ? {} : { backendLostTimeoutMs: config.backendLostTimeoutMs }),
   store: new RedisTaskStore({ redis, keyPrefix }),
@@ -83,6 +101,7 @@ process.once('SIGTERM', () => {
         [...(client === null ? [] : [client]), ...backends.map((b) => b.client)].map((c) => c.close()),
       ),
     )
+    .then(() => webhooks?.close())
     .then(() => redis.quit())
     .finally(() => process.exit(0))
 })

@@ -138,6 +138,8 @@ export class RedisTaskLeases implements TaskOwnership {
   readonly #onError: (error: unknown) => void
   /** Tasks this instance holds, with the client id of the takeover client they use (if any). */
   readonly #owned = new Map<string, string | null>()
+  /** Owned tasks that ended, whose lease is kept until their webhook deliveries settle. */
+  readonly #held = new Set<string>()
   readonly #clients = new Map<string, SharedClient>()
   #handlers: TaskOwnershipHandlers | null = null
   #timers: ReturnType<typeof setInterval>[] = []
@@ -187,6 +189,10 @@ export class RedisTaskLeases implements TaskOwnership {
     await this.#release(taskId, 'ended')
   }
 
+  hold(taskId: string): void {
+    if (this.#owned.has(taskId)) this.#held.add(taskId)
+  }
+
   start(handlers: TaskOwnershipHandlers): void {
     if (this.#handlers !== null || this.#closed) return
     this.#handlers = handlers
@@ -211,10 +217,16 @@ export class RedisTaskLeases implements TaskOwnership {
       try {
         const results = await this.#run(renewScript, {
           keys: [k.leases, ...batch.flatMap((id) => [k.owner(id), k.task(id), k.handoff(id)])],
-          args: [this.#settings.instanceId, String(this.#settings.leaseTtlMs), ...batch],
+          args: [
+            this.#settings.instanceId,
+            String(this.#settings.leaseTtlMs),
+            ...batch.flatMap((id) => [id, this.#held.has(id) ? '1' : '0']),
+          ],
         })
         batch.forEach((taskId, i) => {
-          if (results[i] !== 'ok' && this.#owned.has(taskId)) this.#drop(taskId)
+          if (!this.#owned.has(taskId) || results[i] === 'ok') return
+          if (results[i] === 'ended') this.#endedElsewhere(taskId)
+          else this.#drop(taskId)
         })
       } catch (error) {
         // Redis is down: keep following; the next renewal tells whether the leases are still ours.
@@ -268,6 +280,8 @@ export class RedisTaskLeases implements TaskOwnership {
       args: [s.instanceId, String(s.leaseTtlMs), taskId],
     })
     if (reply[0] !== 'ok' || typeof reply[1] !== 'string') return
+    // An ended task whose owner died before its webhooks settled: no ComfyUI client is needed.
+    const ended = reply[2] === 'ended'
     let handoff: TaskHandoff
     try {
       handoff = JSON.parse(reply[1]) as TaskHandoff
@@ -283,13 +297,14 @@ export class RedisTaskLeases implements TaskOwnership {
     }
     try {
       const client =
-        handoff.clientId === handlers.clientId
+        ended || handoff.clientId === handlers.clientId
           ? null
           : this.#acquireClient(
               handoff.clientId,
               typeof handoff.backend === 'string' ? handoff.backend : undefined,
             )
       this.#owned.set(taskId, client === null ? null : handoff.clientId)
+      if (ended) this.#held.add(taskId)
       await handlers.adopt(taskId, handoff, client)
     } catch (error) {
       this.#onError(error)
@@ -321,7 +336,22 @@ export class RedisTaskLeases implements TaskOwnership {
     }).catch((error: unknown) => this.#onError(error))
   }
 
-  /** Another instance owns the task, or it ended elsewhere. */
+  /**
+   * The task ended on another instance (a cancel there) while this one followed it: the lease is kept
+   * until this instance's webhook deliveries of the task settle, when the TaskManager can do that.
+   */
+  #endedElsewhere(taskId: string): void {
+    const handlers = this.#handlers
+    if (handlers?.endedElsewhere === undefined) {
+      void this.#release(taskId, 'ended')
+      handlers?.lost(taskId)
+      return
+    }
+    this.#held.add(taskId)
+    handlers.endedElsewhere(taskId)
+  }
+
+  /** Another instance owns the task, or it is gone. */
   #drop(taskId: string): void {
     this.#forget(taskId)
     this.#handlers?.lost(taskId)
@@ -331,6 +361,7 @@ export class RedisTaskLeases implements TaskOwnership {
   #forget(taskId: string): void {
     const clientId = this.#owned.get(taskId)
     this.#owned.delete(taskId)
+    this.#held.delete(taskId)
     if (clientId === null || clientId === undefined) return
     const shared = this.#clients.get(clientId)
     if (shared === undefined || --shared.refs > 0) return

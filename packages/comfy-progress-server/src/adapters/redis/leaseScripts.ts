@@ -25,28 +25,35 @@ return {'ok'}
 )
 
 /**
- * KEYS: leases, then owner, task, handoff for each task. ARGV: instanceId, leaseTtlMs, then the task
- * ids. Answers one word per task: `ok` (renewed, or taken back if it ran out and nobody took it),
- * `lost` (another instance owns it) or `ended` (the task finished or is gone: the lease is dropped).
+ * KEYS: leases, then owner, task, handoff for each task. ARGV: instanceId, leaseTtlMs, then a task id
+ * and a hold flag (`1`: the task ended on this instance, whose webhook deliveries for it have not
+ * settled yet) per task. Answers one word per task: `ok` (renewed, or taken back if it ran out and
+ * nobody took it; a held ended task too), `lost` (another instance owns it), `ended` (the task
+ * finished elsewhere: the lease is renewed, the owner settles its webhooks and then releases it) or
+ * `gone` (the task expired or was deleted: the lease is dropped).
  */
 export const renewScript = defineRedisScript(
   `${NOW}
 local results = {}
-for i = 3, #ARGV do
-  local base = (i - 3) * 3 + 1
+for i = 3, #ARGV, 2 do
+  local base = (i - 3) / 2 * 3 + 1
   local owner, task, handoff, taskId = KEYS[base + 1], KEYS[base + 2], KEYS[base + 3], ARGV[i]
   local current = redis.call('GET', owner)
   if current and current ~= ARGV[1] then
     results[#results + 1] = 'lost'
-  elseif redis.call('EXISTS', task) == 0 or redis.call('HEXISTS', task, 'finishedAt') == 1 then
+  elseif redis.call('EXISTS', task) == 0 then
     if current then redis.call('DEL', owner) end
     redis.call('DEL', handoff)
     redis.call('ZREM', KEYS[1], taskId)
-    results[#results + 1] = 'ended'
+    results[#results + 1] = 'gone'
   else
     redis.call('SET', owner, ARGV[1], 'PX', ARGV[2])
     redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), taskId)
-    results[#results + 1] = 'ok'
+    if ARGV[i + 1] ~= '1' and redis.call('HEXISTS', task, 'finishedAt') == 1 then
+      results[#results + 1] = 'ended'
+    else
+      results[#results + 1] = 'ok'
+    end
   end
 end
 return results
@@ -62,7 +69,9 @@ return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]), 'LI
 
 /**
  * KEYS: owner, task, handoff, leases. ARGV: instanceId, leaseTtlMs, taskId. Takes over a task whose
- * lease ran out: answers `{'ok', handoffJson}`, `{'owned'}` (someone holds it) or `{'ended'}`.
+ * lease ran out: answers `{'ok', handoffJson, 'running'}`, `{'ok', handoffJson, 'ended'}` (the task
+ * ended but its owner died before its webhook deliveries settled: the new owner delivers the terminal
+ * event again), `{'owned'}` (someone holds it) or `{'gone'}` (expired, deleted or released).
  */
 export const takeOverScript = defineRedisScript(
   `${NOW}
@@ -72,14 +81,16 @@ if current then
   return {'owned'}
 end
 local handoff = redis.call('GET', KEYS[3])
-if not handoff or redis.call('EXISTS', KEYS[2]) == 0 or redis.call('HEXISTS', KEYS[2], 'finishedAt') == 1 then
+if not handoff or redis.call('EXISTS', KEYS[2]) == 0 then
   redis.call('DEL', KEYS[3])
   redis.call('ZREM', KEYS[4], ARGV[3])
-  return {'ended'}
+  return {'gone'}
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('ZADD', KEYS[4], now + tonumber(ARGV[2]), ARGV[3])
-return {'ok', handoff}
+local state = 'running'
+if redis.call('HEXISTS', KEYS[2], 'finishedAt') == 1 then state = 'ended' end
+return {'ok', handoff, state}
 `,
 )
 
