@@ -170,6 +170,32 @@ describe('WebhookDispatcher', () => {
     expect(bus.subscriberCount('mB3kV0c6TnS8yq1Zp4W2xB')).toBe(0)
   })
 
+  it('says when a task owes no more deliveries: after its terminal event settled, or false on close()', async () => {
+    const bus = new MemoryEventBus()
+    const dispatcher = create({ bus, endpoints: [endpoint] })
+    // A task that is not watched owes nothing.
+    expect(await dispatcher.settled(TASK)).toBe(true)
+    const failed: string[] = []
+    dispatcher.on('failed', (info) => failed.push(info.webhookId))
+    await dispatcher.watch(TASK)
+    let settled: boolean | null = null
+    void dispatcher.settled(TASK).then((value) => (settled = value))
+    await bus.publish({ taskId: TASK, seq: 1, event: queued(TASK) })
+    await expect.poll(() => failed).toEqual([`${TASK}:1`])
+    // Every delivery so far settled, but the terminal event has not come yet.
+    expect(settled).toBeNull()
+    await bus.publish({ taskId: TASK, seq: 2, event: completed(TASK) })
+    await expect.poll(() => settled).toBe(true)
+    expect(failed).toEqual([`${TASK}:1`, `${TASK}:2`])
+
+    const other = 'mB3kV0c6TnS8yq1Zp4W2xB'
+    await dispatcher.watch(other)
+    const owed = dispatcher.settled(other)
+    await dispatcher.close()
+    expect(await owed).toBe(false)
+    expect(await dispatcher.settled(other)).toBe(false)
+  })
+
   it('keeps delivering when an app listener throws', async () => {
     const bus = new MemoryEventBus()
     const dispatcher = create({ bus, endpoints: [endpoint] })
