@@ -4,8 +4,9 @@
  * (a channel broadcast), comfy-progress on the memory store and bus (store append + bus publish
  * through the node adapter), and comfy-progress on Redis with two instances (each its own
  * RedisTaskStore, RedisEventBus and ioredis connections on 127.0.0.1:6379 under a fresh key prefix;
- * the subscribers are split across both, and one of them appends and publishes). The two instances
- * run in this process, so heap and CPU cover both. The receiving clients run in another process
+ * the subscribers are split across both, and one of them appends and publishes), against two
+ * instances sharing one memory store and bus (the same split without Redis: its baseline). The two
+ * instances run in this process, so heap and CPU cover both. The receiving clients run in another process
  * (`fanOutClients.ts`).
  *
  * Measured per server and size:
@@ -197,6 +198,28 @@ const ours: Subject = {
   },
 }
 
+/**
+ * Two instances on one memory store and bus, in this process: the same split of subscribers over two
+ * servers as `redisTwo`, without Redis, so that the Redis comparison measures Redis and not the split.
+ */
+const memoryTwo: Subject = {
+  name: 'memory, 2 instances',
+  async start() {
+    const store = new MemoryTaskStore()
+    const bus = new MemoryEventBus()
+    await store.create({ taskId })
+    await bus.publish(await store.append(taskId, { ...event(0), status: 'queued' }))
+    const instances = await Promise.all([0, 1].map(() => startInstance(store, bus)))
+    return {
+      urls: instances.map((instance) => instance.url),
+      publish: (i) => appendAndPublish(store, bus, i),
+      close: async () => {
+        for (const instance of instances) await closeServer(instance.server)
+      },
+    }
+  },
+}
+
 const redisTwo: Subject = {
   name: 'redis, 2 instances',
   async start() {
@@ -335,7 +358,7 @@ const REPEATS = Number(process.env.FANOUT_REPEATS ?? 3)
 const benchStarted = performance.now()
 /** The machine's 1-minute load average when the bench started (other work skews every ratio). */
 const loadAtStart = loadavg()[0]!
-const subjects = [bare, betterSse, ours, ...(WITH_REDIS ? [redisTwo] : [])]
+const subjects = [bare, betterSse, ours, ...(WITH_REDIS ? [memoryTwo, redisTwo] : [])]
 const fmt = (n: number, digits: number, width: number) => n.toFixed(digits).padStart(width)
 const ratio = (a: number, c: number) => `${(a / c).toFixed(2)}×`
 const group = (n: number) => Math.round(n).toLocaleString('en-US')
@@ -354,7 +377,9 @@ const peerRows: string[][] = []
 const redisRows: string[][] = []
 const redisRatios: string[] = []
 for (const size of SIZES) {
-  const sized = subjects.filter((subject) => subject !== redisTwo || REDIS_SIZES.has(size))
+  const sized = subjects.filter(
+    (subject) => (subject !== redisTwo && subject !== memoryTwo) || REDIS_SIZES.has(size),
+  )
   const runs = new Map<Subject, Result[]>(sized.map((subject) => [subject, []]))
   // Interleaved, so that drift on the machine hits every server alike.
   for (let repeat = 0; repeat < REPEATS; repeat++) {
@@ -408,9 +433,12 @@ for (const size of SIZES) {
       `${ratio(o.heapPerConnection, floor.heapPerConnection)} (targets ≤ 1.5)`,
   )
   const r = results.get(redisTwo)
-  if (r !== undefined) {
+  // The baseline of the Redis comparison: two memory instances, the same split of subscribers.
+  const m = results.get(memoryTwo)
+  if (r !== undefined && m !== undefined) {
     for (const [subject, x] of [
       [ours, o],
+      [memoryTwo, m],
       [redisTwo, r],
     ] as const) {
       redisRows.push([
@@ -422,17 +450,17 @@ for (const size of SIZES) {
         x.writeMs.toFixed(2),
         x.cpuPerPublishMs.toFixed(2),
         group(x.heapPerConnection),
-        ratio(x.eventsPerSecond, o.eventsPerSecond),
-        ratio(x.p50, o.p50),
-        ratio(x.p99, o.p99),
-        ratio(x.cpuPerPublishMs, o.cpuPerPublishMs),
+        ratio(x.eventsPerSecond, m.eventsPerSecond),
+        ratio(x.p50, m.p50),
+        ratio(x.p99, m.p99),
+        ratio(x.cpuPerPublishMs, m.cpuPerPublishMs),
       ])
     }
     const line =
-      `${group(size)} subscribers: events/s ${ratio(r.eventsPerSecond, o.eventsPerSecond)}, p50 ` +
-      `${ratio(r.p50, o.p50)}, p99 ${ratio(r.p99, o.p99)}, CPU per publish ${ratio(r.cpuPerPublishMs, o.cpuPerPublishMs)}`
+      `${group(size)} subscribers: events/s ${ratio(r.eventsPerSecond, m.eventsPerSecond)}, p50 ` +
+      `${ratio(r.p50, m.p50)}, p99 ${ratio(r.p99, m.p99)}, CPU per publish ${ratio(r.cpuPerPublishMs, m.cpuPerPublishMs)}`
     redisRatios.push(line)
-    console.log(`${''.padEnd(12)}Redis (2 instances) vs memory: ${line.slice(line.indexOf(':') + 2)}`)
+    console.log(`${''.padEnd(12)}Redis vs memory (2 instances each): ${line.slice(line.indexOf(':') + 2)}`)
   }
   console.log('')
 }
@@ -476,7 +504,8 @@ const report = {
             title: 'Through Redis with two server instances, against the memory bus',
             description:
               'The same fan-out with the subscribers split across two comfy-progress instances on one Redis ' +
-              '(RedisTaskStore + RedisEventBus, one of them appending and publishing), as ratios against the memory store and bus measured in the same run.',
+              '(RedisTaskStore + RedisEventBus, one of them appending and publishing), as ratios against two instances sharing one memory store and bus ' +
+              '(the same split, without Redis) measured in the same run; one memory instance with every subscriber is shown for reference.',
             columns: [
               'subscribers',
               'bus',
@@ -486,17 +515,18 @@ const report = {
               'append+publish ms',
               'server CPU ms/publish',
               'heap/conn B',
-              'events/s vs memory',
-              'p50 vs memory',
-              'p99 vs memory',
-              'CPU/publish vs memory',
+              'events/s vs memory ×2',
+              'p50 vs memory ×2',
+              'p99 vs memory ×2',
+              'CPU/publish vs memory ×2',
             ],
             rows: redisRows,
             notes: [
               `Redis at ${REDIS_URL.replace(/\/\/[^@]*@/, '//')} with a fresh key prefix per run, deleted afterwards; both instances run in the bench process, each with its own ioredis connections.`,
               'append+publish ms: wall time of the store append and bus publish on the publishing instance (median of the paced events).',
               'server CPU ms/publish: the server process’s CPU time over the paced events divided by their count (every instance, the Redis client included).',
-              ...redisRatios.map((line) => `Redis vs memory at ${line}.`),
+              'memory ×2: two instances in this process on one MemoryTaskStore + MemoryEventBus, subscribers split as with Redis; the difference to one memory instance is the split, not the bus.',
+              ...redisRatios.map((line) => `Redis vs memory (2 instances each) at ${line}.`),
             ],
           },
         ]
