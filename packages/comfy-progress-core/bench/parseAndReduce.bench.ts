@@ -283,6 +283,7 @@ sections[0]!.notes.push(
 )
 sections[0]!.notes.push(
   'comfy-progress: parseMessage (validated, typed message; binary previews as views, no copy) + routing by prompt id + reduceProgress (immutable per-prompt state: percentage over the whole workflow, node bars, ETA, outputs).',
+  "Not like for like with the peers in one respect: the comfy-progress path calls parseMessage and reduceProgress directly (routing is a Map lookup in this bench), while each peer's path is its whole socket handler with its event dispatch and a listener; ComfyClient's own handler (PromptRouter, its emitter, a follow() listener) is not in the comfy-progress figure.",
   '@stable-canvas/comfyui-client: its Client socket `message` listener (stub socket, no network): JSON.parse, type switch, eventemitter3 emit, unhandled check; binary frames arrive as ArrayBuffer (it sets binaryType) and become Blobs, then `await blob.arrayBuffer()`; plus `on_progress(fn, promptId)` per prompt. Node-level progress only, no overall percentage.',
   "@saintno/comfyui-sdk: ComfyApi's `socket.onmessage` (stub socket via customWebSocketImpl): JSON.parse, two CustomEvent dispatches per text frame; binary frames arrive as Buffer (ws default), copied byte by byte, type 1 → Blob; type 4 is unsupported (throws inside, caught and logged); plus a per-prompt `progress` listener as its CallWrapper registers. Node-level progress only.",
   `Checked before timing, one pass over all frames: progress callbacks fired — stable-canvas ${progressCalls.stableCanvas}, saintno ${progressCalls.saintno}.`,
