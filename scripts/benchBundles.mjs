@@ -151,3 +151,9 @@ const resultsDir = join(root, 'bench-results')
 mkdirSync(resultsDir, { recursive: true })
 writeFileSync(join(resultsDir, 'bundle-sizes.json'), `${JSON.stringify(result, null, 2)}\n`)
 console.table(rows.map((row) => Object.fromEntries(columns.map((column, i) => [column, row[i]]))))
+// A bundle that did not build is in the table as "failed", but `pnpm bench` must not pass over it.
+const failed = measured.filter((m) => m.error !== undefined)
+if (failed.length > 0) {
+  console.error(`benchBundles: ${failed.length} bundle(s) failed: ${failed.map((m) => m.name).join(', ')}`)
+  process.exitCode = 1
+}
