@@ -40,7 +40,8 @@ function createClient(submitResult: 'accept' | Error = 'accept') {
       if (submitResult instanceof Error) throw submitResult
       return { promptId: 'prompt-1', number: 1, nodeErrors: {} } as unknown as SubmittedPrompt
     }),
-    api: { view: vi.fn() },
+    // ComfyUI has no history entry for a prompt removed from its queue.
+    api: { view: vi.fn(), getHistory: vi.fn(() => Promise.resolve(null)) },
   }
   const end = (outcome: PromptOutcome) => {
     for (const listener of listeners) listener({ type: 'end', promptId: 'prompt-1', outcome })

@@ -180,7 +180,8 @@ export class TaskManager {
    * Cancels a task: a prompt still pending in ComfyUI's queue is removed (`removed`), a running one is
    * interrupted by its prompt id (`interrupted`); the task then ends with a `cancelled` event. Rejects
    * with `TASK_NOT_FOUND`, `TASK_EXPIRED`, `TASK_FINISHED` (it already ended, or ComfyUI finished it just
-   * now), or ComfyUI's HTTP errors.
+   * now: a prompt that started between the read of the queue and its delete and has a history
+   * entry; the task then ends with ComfyUI's real outcome), or ComfyUI's HTTP errors.
    */
   async cancel(taskId: string): Promise<CancelAction> {
     const record = await this.get(taskId)
@@ -196,10 +197,16 @@ export class TaskManager {
       await run.settled()
       return 'removed'
     }
-    const action = await this.#backendOfRecord(record).client.cancel(promptId)
+    const { client } = this.#backendOfRecord(record)
+    const action = await client.cancel(promptId)
     if (action === 'not-found') throw finished(taskId)
     if (action === 'removed') {
       if (run !== undefined) run.cancelled()
+      // Another instance follows the prompt. ComfyUI may have started it between the read of its
+      // queue and the delete (a no-op then), and finished it before the queue was read again: only a
+      // prompt without a history entry was removed. One that ran is left to its owner, which writes
+      // its real outcome.
+      else if ((await client.api.getHistory(promptId)) !== null) throw finished(taskId)
       else await this.#appendCancelled(record)
     }
     await run?.settled()
