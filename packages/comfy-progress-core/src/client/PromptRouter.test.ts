@@ -176,6 +176,21 @@ describe('PromptRouter rules', () => {
     expect(events).toEqual(['execution_start', 'execution_error', 'end'])
   })
 
+  it('lets a prompt followed after a frame was lost confirm its end by history (gap), and not one followed long after', () => {
+    let now = 0
+    const { router, terminals } = setup({ now: () => now, endOnTerminal: false })
+    router.route(text('execution_start', { prompt_id: 'a' }))
+    router.missedFrame() // e.g. a's torn `executed` frame
+    router.route(text('execution_success', { prompt_id: 'a' }))
+    router.follow('a', () => {}, false)
+    expect(terminals).toEqual([expect.objectContaining({ promptId: 'a', gap: true })])
+    now = 5000 // past unclaimedTtlMs (1000)
+    router.route(text('execution_start', { prompt_id: 'b' }))
+    router.route(text('execution_success', { prompt_id: 'b' }))
+    router.follow('b', () => {}, false)
+    expect(terminals.at(-1)).toMatchObject({ promptId: 'b', gap: false })
+  })
+
   it('caps the buffer by dropping the oldest frames, never the end', () => {
     const { router } = setup()
     void router.track('p', { gap: false })

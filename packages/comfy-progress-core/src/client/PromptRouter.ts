@@ -38,6 +38,8 @@ export class PromptRouter {
   readonly #unclaimed: UnclaimedFrames
   #running: string | null = null
   #held: ComfyMessage[] | null = null
+  /** When a frame was last lost (unparseable): frames kept for prompts not yet followed may lack it. */
+  #missedAt = Number.NEGATIVE_INFINITY
 
   constructor(options: PromptRouterOptions) {
     this.#options = options
@@ -103,7 +105,9 @@ export class PromptRouter {
     let stream = this.#streams.get(promptId)
     const isNew = stream === undefined
     if (stream === undefined) {
-      stream = this.#create(promptId, true, gap)
+      // Frames kept for it since a frame was lost may lack that one (its outputs or its end).
+      const missed = this.#options.now() - this.#missedAt <= this.#options.unclaimedTtlMs
+      stream = this.#create(promptId, true, gap || missed)
       this.#replay(stream, this.#unclaimed.take(promptId))
     }
     const target = stream
@@ -197,6 +201,7 @@ export class PromptRouter {
    */
   missedFrame(): void {
     for (const stream of this.#streams.values()) if (!stream.terminal) stream.gap = true
+    this.#missedAt = this.#options.now()
   }
 
   /** The socket went down: every open prompt may miss frames; id-less frames are held until {@link release}. */
