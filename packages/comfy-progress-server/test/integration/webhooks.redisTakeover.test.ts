@@ -62,7 +62,7 @@ async function setUp() {
   }
   const [a, b] = await Promise.all([startInstance('A', config), startInstance('B', config)])
   const store = new RedisTaskStore({ redis, keyPrefix })
-  return { a, b, app, own, store, redis, keys: redisKeys(keyPrefix) }
+  return { sim, a, b, app, own, store, redis, keys: redisKeys(keyPrefix) }
 }
 
 async function generate(instance: Instance, webhookUrl: string): Promise<string> {
@@ -171,6 +171,54 @@ describe(
       for (const { state } of [app, own]) {
         expect(terminalsOf(state.accepted).filter((r) => idOf(r).startsWith(`${taskId}:`))).toHaveLength(1)
       }
+      expect(b.errors).toEqual([])
+    })
+
+    it('of a task cancelled on another instance are kept owed by its owner, and re-sent if it dies', async () => {
+      const { sim, a, b, app, own, store, redis, keys } = await setUp()
+      sim.pause()
+      const taskId = await generate(a, `${own.receiver.origin}/mine`)
+      await vi.waitFor(async () => {
+        const queue = (await (await fetch(`${sim.url}/queue`)).json()) as { queue_pending: unknown[] }
+        expect(queue.queue_pending).toHaveLength(1)
+      })
+      // B removes the pending prompt and writes the terminal event; A, the owner, delivers it (refused).
+      const answer = await fetch(`${b.baseUrl}/tasks/${taskId}/cancel`, { method: 'POST' })
+      expect(answer.status).toBe(202)
+      expect(await answer.json()).toEqual({ taskId, action: 'removed' })
+      const record = await store.get(taskId)
+      expect(record?.latest?.event.status).toBe('cancelled')
+      const terminalId = `${taskId}:${record!.latest!.seq}`
+      await vi.waitFor(
+        () => {
+          for (const { receiver } of [app, own]) expect(receiver.received.map(idOf)).toContain(terminalId)
+        },
+        { timeout: 10_000, interval: 20 },
+      )
+      // A renews the lease after finding the task ended elsewhere: it keeps it while it owes webhooks.
+      const before = await redis.zscore(keys.leases, taskId)
+      await vi.waitFor(async () => expect(await redis.zscore(keys.leases, taskId)).not.toBe(before), {
+        timeout: 10_000,
+      })
+      expect(await redis.exists(keys.handoff(taskId))).toBe(1)
+
+      await a.kill('SIGKILL')
+      app.state.refusing = false
+      own.state.refusing = false
+      await vi.waitFor(
+        () => {
+          for (const { state } of [app, own])
+            expect(terminalsOf(state.accepted).map(idOf)).toEqual([terminalId])
+        },
+        { timeout: 20_000, interval: 20 },
+      )
+      await vi.waitFor(
+        async () => expect(await redis.exists(keys.handoff(taskId), keys.owner(taskId))).toBe(0),
+        {
+          timeout: 10_000,
+        },
+      )
+      sim.resume()
       expect(b.errors).toEqual([])
     })
   },
