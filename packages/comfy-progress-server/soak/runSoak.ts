@@ -503,8 +503,11 @@ function evaluate(input: EvaluateInput) {
         ? [expectedStatus(simOutcome, false), expectedStatus(simOutcome, true)]
         : [expectedStatus(simOutcome, record.cancel === 'accepted')],
     )
-    // An interrupt is honoured at the next node start or sampler step: a node that fails first ends
-    // the prompt with an error in ComfyUI, while the task, cancelled by then, says so.
+    // Two races on the instance following the task end it cancelled while ComfyUI reports an error:
+    // a cancel before the submit returned ends the task at once, and the interrupt sent once ComfyUI
+    // accepted the prompt comes after a node failed; a cancel just as ComfyUI took the prompt up and
+    // failed it: core's cancelPrompt finds it neither pending nor running after its delete and
+    // answers `removed` without asking /history. (Elsewhere, TaskManager asks /history first.)
     if (record.cancel !== 'none' && simOutcome === 'error') allowed.add('cancelled')
     if (input.forgotten.has(record.taskId)) {
       allowed.add('error')
