@@ -8,7 +8,8 @@ export type CancelResult = 'removed' | 'interrupted' | 'not-found'
  * Cancels one prompt, and only that one: removes it from the queue if it is pending
  * (`POST /queue {delete}`), or interrupts it by id if it is running (`POST /interrupt {prompt_id}`,
  * so that no other prompt is hit). A prompt that starts running between the two steps is
- * interrupted. `not-found` if ComfyUI has it in neither place (finished, deleted, or unknown).
+ * interrupted; one that started and already finished in between is `not-found` (its history entry
+ * tells what it did). `not-found` if ComfyUI has it in neither place (finished, deleted, or unknown).
  *
  * @example
  * ```ts
@@ -16,7 +17,7 @@ export type CancelResult = 'removed' | 'interrupted' | 'not-found'
  * ```
  */
 export async function cancelPrompt(
-  api: Pick<ComfyHttpApi, 'getQueue' | 'deletePending' | 'interrupt'>,
+  api: Pick<ComfyHttpApi, 'getQueue' | 'deletePending' | 'interrupt' | 'getHistory'>,
   promptId: string,
   options?: ComfyRequestOptions,
 ): Promise<CancelResult> {
@@ -24,7 +25,11 @@ export async function cancelPrompt(
   const queue = await api.getQueue(options)
   if (isIn(queue.pending)) {
     await api.deletePending([promptId], options)
-    if (!isIn((await api.getQueue(options)).running)) return 'removed'
+    if (!isIn((await api.getQueue(options)).running)) {
+      // Neither running nor, after the delete, pending: removed, unless it ran between the two reads
+      // (ComfyUI writes the history entry before it leaves `running`).
+      return (await api.getHistory(promptId, options)) === null ? 'removed' : 'not-found'
+    }
   } else if (!isIn(queue.running)) {
     return 'not-found'
   }
