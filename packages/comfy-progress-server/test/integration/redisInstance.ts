@@ -87,9 +87,13 @@ const tasks = new TaskManager({
 })
 const handle = createHandler({ tasks, retryMs: 50, heartbeatMs: 500 })
 const server = createServer((request, response) => void handle(request, response))
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`)
-})
+// Ready (port printed) once every backend is connected: with several backends, a task created before
+// any is connected is refused with 503 COMFY_NO_BACKEND, which a loaded machine made tests hit.
+void Promise.all(backends.map(({ client: c }) => c.connect())).then(() =>
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`)
+  }),
+)
 
 process.once('SIGTERM', () => {
   server.closeAllConnections()

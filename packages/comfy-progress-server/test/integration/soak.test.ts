@@ -12,7 +12,15 @@ import { randomSeed } from '../../soak/soakRandom.js'
 import { checkInvariants, formatReport } from '../../soak/soakReport.js'
 
 const kinds = faultKinds
-const seed = process.env.SOAK_SEED === undefined ? randomSeed() : Number(process.env.SOAK_SEED)
+// A fixed seed by default, so the test command draws the same faults every run (timing still varies);
+// `pnpm soak` draws a new seed each run to look further, and SOAK_SEED=random does here too.
+const DEFAULT_SEED = 419_917_272
+const seed =
+  process.env.SOAK_SEED === undefined
+    ? DEFAULT_SEED
+    : process.env.SOAK_SEED === 'random'
+      ? randomSeed()
+      : Number(process.env.SOAK_SEED)
 
 function expectInvariants(result: SoakResult) {
   // The whole report in the failure message: which task, which subscriber, what it saw.
