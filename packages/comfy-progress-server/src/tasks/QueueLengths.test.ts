@@ -48,6 +48,20 @@ describe('QueueLengths', () => {
     lengths.close()
   })
 
+  it('does not ask a backend whose read failed again for a second (each create would wait the timeout)', async () => {
+    let time = 0
+    const lengths = new QueueLengths({ maxAgeMs: 1_000, timeoutMs: 200, now: () => time })
+    const a = backend('a', 'fail', 4)
+    expect(await lengths.read([a.source])).toEqual(new Map([['a', 4]]))
+    time = 500
+    expect(await lengths.read([a.source])).toEqual(new Map([['a', 4]]))
+    expect(a.getQueueRemaining).toHaveBeenCalledTimes(1)
+    time = 1_100
+    await lengths.read([a.source])
+    expect(a.getQueueRemaining).toHaveBeenCalledTimes(2)
+    lengths.close()
+  })
+
   it('takes a status frame as fresh: no HTTP read while frames come', async () => {
     let time = 0
     const lengths = new QueueLengths({ maxAgeMs: 1_000, timeoutMs: 200, now: () => time })

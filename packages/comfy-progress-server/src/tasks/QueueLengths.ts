@@ -26,7 +26,15 @@ interface Known {
   at: number
   /** The HTTP read in flight, shared by concurrent `read` calls. */
   reading: Promise<void> | null
+  /** When the last HTTP read failed or timed out; no new read for {@link RETRY_AFTER_FAILURE_MS}. */
+  failedAt: number
 }
+
+/**
+ * After a failed or timed-out read, how long `read` weighs the backend by its last known length
+ * without asking again: a backend whose HTTP hangs costs one `create` the timeout, not every one.
+ */
+const RETRY_AFTER_FAILURE_MS = 1_000
 
 /**
  * The queue lengths of several ComfyUI backends for `chooseBackend`. ComfyUI sends a `status` frame
@@ -75,6 +83,7 @@ export class QueueLengths {
     for (const { id, client } of backends) {
       const known = this.#entry(id)
       if (at - known.at < this.#options.maxAgeMs) continue
+      if (known.reading === null && at - known.failedAt < RETRY_AFTER_FAILURE_MS) continue
       if (typeof client.api?.getQueueRemaining !== 'function') continue
       known.reading ??= this.#fetch(known, client).finally(() => (known.reading = null))
       reads.push(known.reading)
@@ -103,13 +112,19 @@ export class QueueLengths {
       }
     } catch {
       // Unreachable or slow: the last known length stands; health is the breaker's business.
+      known.failedAt = this.#now()
     }
   }
 
   #entry(id: string): Known {
     let known = this.#known.get(id)
     if (known === undefined) {
-      known = { value: null, at: Number.NEGATIVE_INFINITY, reading: null }
+      known = {
+        value: null,
+        at: Number.NEGATIVE_INFINITY,
+        reading: null,
+        failedAt: Number.NEGATIVE_INFINITY,
+      }
       this.#known.set(id, known)
     }
     return known
