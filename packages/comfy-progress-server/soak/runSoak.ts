@@ -126,12 +126,30 @@ const BEHAVIOURS: readonly SubscriberBehaviour[] = [
 
 /** Runs one soak and measures it. Never throws for a failed invariant: read the result. */
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+  // What is open so far, closed (newest first) if a step throws, so a failed run leaves nothing behind.
+  const opened: (() => unknown)[] = []
+  try {
+    return await runSoakSteps(options, (close) => opened.push(close))
+  } catch (error) {
+    for (const close of opened.reverse())
+      await Promise.resolve()
+        .then(close)
+        .catch(() => undefined)
+    throw error
+  }
+}
+
+async function runSoakSteps(
+  options: SoakOptions,
+  onFailureClose: (close: () => unknown) => void,
+): Promise<SoakResult> {
   const log = options.log ?? (() => undefined)
   const random = createSoakRandom(options.seed)
   const started = Date.now()
   const baselineHandles = activeHandles()
   const heap = { baseline: heapMb(), peak: heapMb() }
   const heapTimer = setInterval(() => (heap.peak = Math.max(heap.peak, heapMb())), 200)
+  onFailureClose(() => clearInterval(heapTimer))
 
   const secrets = { all: createWebhookSecret(), final: createWebhookSecret(), own: createWebhookSecret() }
   const receivers = {
@@ -139,6 +157,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     final: await startSoakReceiver('final', secrets.final),
     own: await startSoakReceiver('own', secrets.own),
   }
+  onFailureClose(() => Promise.all(Object.values(receivers).map((r) => r.close())))
   const webhooks: SoakWebhooks = {
     endpoints: [
       { id: 'all', url: receivers.all.url, secret: secrets.all },
@@ -156,6 +175,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     options.mode === 'memory'
       ? await startMemoryStack(webhooks, (sim) => (truth = new SimTruth(sim)))
       : await startRedisStack({ webhooks })
+  onFailureClose(() => stack.close())
   truth ??= new SimTruth(stack.sim)
   const simTruth = truth
 
@@ -194,6 +214,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       }
     },
   })
+  onFailureClose(() => chaos.stop())
 
   let killed: string | null = null
   let budgetExceeded = false
