@@ -7,6 +7,7 @@ function setUp(timeoutMs: number) {
   let time = 0
   const states: Record<string, State> = { gpu0: 'connected', gpu1: 'connected' }
   const lost: [string, number][] = []
+  const back: string[] = []
   const watchdog = new BackendWatchdog({
     backends: Object.keys(states).map((id) => ({
       id,
@@ -18,13 +19,14 @@ function setUp(timeoutMs: number) {
     })),
     timeoutMs,
     onLost: (id, ms) => lost.push([id, ms]),
+    onBack: (id) => back.push(id),
     now: () => time,
   })
   const at = (ms: number) => {
     time = ms
     watchdog.check()
   }
-  return { states, lost, at, watchdog }
+  return { states, lost, back, at, watchdog }
 }
 
 describe('BackendWatchdog', () => {
@@ -56,6 +58,20 @@ describe('BackendWatchdog', () => {
     expect(lost).toEqual([])
     at(2_200)
     expect(lost).toEqual([['gpu1', 1_000]])
+  })
+
+  it('reports once the return of a backend it reported lost, and not of one back in time', () => {
+    const { states, back, at } = setUp(1_000)
+    states.gpu0 = 'disconnected'
+    states.gpu1 = 'reconnecting'
+    at(0)
+    at(500)
+    states.gpu1 = 'connected' // back within the timeout: never lost
+    at(1_200)
+    states.gpu0 = 'connected'
+    at(1_300)
+    at(1_400)
+    expect(back).toEqual(['gpu0'])
   })
 
   it('never starts a timer for an infinite timeout, and stops cleanly', () => {

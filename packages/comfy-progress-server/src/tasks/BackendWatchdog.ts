@@ -11,6 +11,8 @@ export interface BackendWatchdogOptions {
    * placed on it since the last check are caught too), with how long it has been unreachable.
    */
   readonly onLost: (backendId: string, unreachableMs: number) => void
+  /** Called once when a backend reported lost is connected again. */
+  readonly onBack?: (backendId: string) => void
   /**
    * A monotonic clock in ms.
    * @default performance.now
@@ -20,7 +22,8 @@ export interface BackendWatchdogOptions {
 
 /**
  * Watches the ComfyUI backends' connection states and reports the ones unreachable for longer than
- * a timeout: a backend killed for good would otherwise leave its tasks waiting forever. It checks a
+ * a timeout (a backend killed for good would otherwise leave its tasks waiting forever), and the
+ * return of one reported lost. It checks a
  * few times per timeout (at most every 5 s, at least every 20 ms) on an unref'd timer.
  *
  * @example
@@ -34,6 +37,8 @@ export class BackendWatchdog {
   readonly #now: () => number
   /** When each backend was first seen unreachable (absent while reachable). */
   readonly #downSince = new Map<string, number>()
+  /** Backends reported lost in their current time down. */
+  readonly #reported = new Set<string>()
   #timer: ReturnType<typeof setInterval> | null = null
 
   constructor(options: BackendWatchdogOptions) {
@@ -62,11 +67,15 @@ export class BackendWatchdog {
     for (const { id, client } of this.#options.backends) {
       if (client.state === 'connected') {
         this.#downSince.delete(id)
+        if (this.#reported.delete(id)) this.#options.onBack?.(id)
         continue
       }
       const since = this.#downSince.get(id) ?? at
       this.#downSince.set(id, since)
-      if (at - since >= this.#options.timeoutMs) this.#options.onLost(id, at - since)
+      if (at - since >= this.#options.timeoutMs) {
+        this.#reported.add(id)
+        this.#options.onLost(id, at - since)
+      }
     }
   }
 }

@@ -58,6 +58,8 @@ export class TaskManager {
   readonly #several: boolean
   /** The backend of each task this instance follows. */
   readonly #backendOf = new Map<string, Backend>()
+  /** Prompts of tasks given up on a lost backend, per backend: cancelled there if it comes back. */
+  readonly #givenUp = new Map<string, Map<string, string>>()
   readonly #options: TaskManagerOptions
   readonly #signer: ImageSigner
   readonly #now: () => number
@@ -90,6 +92,7 @@ export class TaskManager {
       backends: this.#backends,
       timeoutMs: timing.backendLostTimeoutMs,
       onLost: (id, unreachableMs) => this.#backendLost(id, unreachableMs),
+      onBack: (id) => this.#backendBack(id),
     })
     this.#watchdog.start()
     this.#signer = createImageSigner({
@@ -324,6 +327,10 @@ export class TaskManager {
       const run = this.#runs.get(taskId)
       if (run === undefined || run.ended) continue
       const seconds = Math.round(unreachableMs / 1000)
+      if (run.promptId !== null) {
+        const prompts = this.#givenUp.get(backendId) ?? new Map<string, string>()
+        this.#givenUp.set(backendId, prompts.set(run.promptId, taskId))
+      }
       run.backendLost(
         new ComfyProgressError(
           'COMFY_UNREACHABLE',
@@ -333,6 +340,20 @@ export class TaskManager {
           { details: { backend: backendId, unreachableMs: Math.round(unreachableMs) } },
         ),
       )
+    }
+  }
+
+  /**
+   * A backend reported lost is connected again: the prompts of the tasks given up on it may still be
+   * queued or running there (ComfyUI kept them), producing images nobody receives; cancel them.
+   */
+  #backendBack(backendId: string): void {
+    const prompts = this.#givenUp.get(backendId)
+    this.#givenUp.delete(backendId)
+    const backend = this.#backends.find((b) => b.id === backendId)
+    if (prompts === undefined || backend === undefined) return
+    for (const [promptId, taskId] of prompts) {
+      backend.client.cancel(promptId).catch((error: unknown) => this.#reportError(error, taskId))
     }
   }
 

@@ -41,8 +41,8 @@ export interface TaskManagerOptions {
    * not connected its tasks wait: if it returns in time they are reconciled through `/queue` and
    * `/history` and go on (a prompt ComfyUI lost in a restart ends with `COMFY_PROMPT_LOST`). Once it
    * has been unreachable this long, every task this instance follows on it ends with an `error` event,
-   * code `COMFY_UNREACHABLE`, whose details name the backend; a prompt still queued there when it
-   * returns is not cancelled. `Infinity` waits forever. Not a positive number →
+   * code `COMFY_UNREACHABLE`, whose details name the backend; when the backend returns, their
+   * prompts are cancelled there (removed from its queue or interrupted). `Infinity` waits forever. Not a positive number →
    * `TASK_MANAGER_OPTIONS_INVALID`.
    * @default 300000 (5 minutes)
    */

@@ -88,6 +88,21 @@ describe('ComfyUI backends lost, back, or quiet', { timeout: 40_000 }, () => {
     ])
   })
 
+  it('interrupts on a backend that comes back the prompt of a task it gave up (no image made for nobody)', async () => {
+    // 20 steps of 600 ms: the prompt would run for 12 s; gpu0 is unreachable from step 2 for 2 s.
+    await start(600, { backendLostTimeoutMs: 600 })
+    sims[0]!.faults.dropSocketAt({ step: 2 }).refuseConnections({ durationMs: 2_000 })
+    const { taskId } = await tasks!.create({ workflow })
+    expect(await backendOf(taskId)).toBe('gpu0')
+    expect(await ended(taskId)).toMatchObject({ status: 'error', error: { code: 'COMFY_UNREACHABLE' } })
+    const { promptId } = (await tasks!.get(taskId)).metadata
+    if (promptId === undefined) throw new Error('the task has no prompt id')
+    const entry = await sims[0]!.whenFinished(promptId)
+    // Interrupted by the TaskManager once gpu0 was back, not run to its end.
+    expect(entry.status.messages.map(([type]) => type)).toContain('execution_interrupted')
+    expect(clients[0]!.state).toBe('connected')
+  })
+
   it('reconciles the task of a backend that comes back within the timeout, and it completes', async () => {
     await start(100, { backendLostTimeoutMs: 20_000 })
     const states: string[] = []
