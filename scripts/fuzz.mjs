@@ -5,7 +5,7 @@
 // bench-results/fuzz.json for scripts/benchReport.mjs.
 //
 // Each property appends `{suite, property, cases, failures, ms, seed, interrupted}` to the file named by
-// COMFY_PROGRESS_FUZZ_REPORT (see test/integration/fuzz/fuzzHarness.ts in each package). A failure
+// COMFY_PROGRESS_FUZZ_REPORT (see packages/comfy-progress-core/test/integration/fuzz/fuzzHarness.ts, which every suite uses). A failure
 // prints fast-check's seed and path; replay it with the same suite and
 //   COMFY_PROGRESS_FUZZ_SEED=<seed> COMFY_PROGRESS_FUZZ_PATH=<path> \
 //     pnpm exec vitest run --project integration <file> -t "<test name>"

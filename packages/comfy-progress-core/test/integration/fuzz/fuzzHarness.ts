@@ -1,5 +1,5 @@
 /**
- * How every fuzz suite of this package runs a fast-check property: the number of runs, the seed and
+ * How every fuzz suite of the workspace runs a fast-check property: the number of runs, the seed and
  * the time limit come from the environment, and each property reports how many cases it ran.
  *
  * - `COMFY_PROGRESS_FUZZ_RUNS`: runs per property (each property has a small default that keeps the
@@ -10,7 +10,8 @@
  * - `COMFY_PROGRESS_FUZZ_REPORT`: a file to which each property appends one JSON line
  *   `{suite, property, cases, failures, ms, seed, interrupted}`.
  *
- * The same file exists in each package that has fuzz suites (a test helper stays in its package).
+ * The server's and the browser manager's fuzz suites import this file too (as the adapter examples
+ * share one smoke suite), so `scripts/fuzz.mjs` reads one report format.
  */
 import { appendFileSync } from 'node:fs'
 import fc from 'fast-check'

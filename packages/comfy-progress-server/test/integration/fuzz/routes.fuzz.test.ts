@@ -26,7 +26,7 @@ import { TaskManager } from '../../../src/tasks/TaskManager.js'
 import { WebhookDispatcher } from '../../../src/webhooks/WebhookDispatcher.js'
 import { completed, inProgress, listenHttp1, loadWorkflow, type TestServer } from '../../helpers.js'
 import { createTaskId } from '../../../src/tasks/createTaskId.js'
-import { fuzzTimeout, runFuzz } from './fuzzHarness.js'
+import { fuzzTimeout, runFuzz } from '../../../../comfy-progress-core/test/integration/fuzz/fuzzHarness.js'
 
 const SUITE = 'server: HTTP routes'
 const SSE_SUITE = 'server: SSE cursors'

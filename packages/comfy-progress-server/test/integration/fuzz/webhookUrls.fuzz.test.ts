@@ -18,7 +18,7 @@ import { signWebhook } from '../../../src/webhooks/signWebhook.js'
 import { validateWebhookUrl } from '../../../src/webhooks/validateWebhookUrl.js'
 import { verifyWebhook } from '../../../src/webhooks/verifyWebhook.js'
 import { WebhookDispatcher } from '../../../src/webhooks/WebhookDispatcher.js'
-import { fuzzTimeout, runFuzz } from './fuzzHarness.js'
+import { fuzzTimeout, runFuzz } from '../../../../comfy-progress-core/test/integration/fuzz/fuzzHarness.js'
 
 const SUITE = 'server: webhook URLs'
 const URL_CODES = ['WEBHOOK_URL_INVALID', 'WEBHOOK_URL_FORBIDDEN']

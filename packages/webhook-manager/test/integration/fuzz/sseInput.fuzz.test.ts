@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest'
 import { WebhookManager } from '../../../src/WebhookManager.js'
 import type { WebhookManagerTimers } from '../../../src/WebhookManagerOptions.js'
 import { cancelled, completed, failed, FakeEventSource, flush, inProgress, taskIdOf } from '../../helpers.js'
-import { fuzzTimeout, runFuzz } from './fuzzHarness.js'
+import { fuzzTimeout, runFuzz } from '../../../../comfy-progress-core/test/integration/fuzz/fuzzHarness.js'
 
 const SUITE = 'webhook-manager: SSE input'
 const FOLLOWED = [taskIdOf(1), taskIdOf(2), taskIdOf(3)]
