@@ -47,6 +47,7 @@ import {
 } from '@comfy-progress/server'
 import { createSseHandler } from '@comfy-progress/server/node'
 import { RedisEventBus, RedisTaskStore } from '@comfy-progress/server/redis'
+import { deleteKeysWithPrefix } from '../test/integration/redisHelpers.js'
 
 const SIZES = (process.env.FANOUT_SIZES ?? '1000,5000,10000').split(',').map(Number)
 const WITH_REDIS = process.env.FANOUT_REDIS !== '0'
@@ -244,21 +245,11 @@ const redisTwo: Subject = {
           await closeServer(instance.server)
           await instance.bus.close()
         }
-        await deleteKeys(a.redis, keyPrefix)
+        await deleteKeysWithPrefix(a.redis, keyPrefix)
         for (const instance of instances) await instance.redis.quit()
       },
     }
   },
-}
-
-/** Deletes every key under `prefix` (SCAN + UNLINK), never anything else. */
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
-    cursor = next
-    if (keys.length > 0) await redis.unlink(...keys)
-  } while (cursor !== '0')
 }
 
 interface Result {

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { createComfyUiSim } from '@comfy-progress/comfyui-sim'
 import { Redis } from 'ioredis'
 import { RedisTaskStore } from '../src/adapters/redis/RedisTaskStore.js'
+import { deleteKeysWithPrefix } from '../test/integration/redisHelpers.js'
 import type { SoakInstanceConfig } from './soakInstance.js'
 import { SOAK_SIM_SPEED, viewOfTask, type SoakStack, type SoakWebhooks } from './soakStack.js'
 
@@ -110,14 +111,7 @@ export async function startRedisStack(options: RedisStackOptions): Promise<SoakS
     async close() {
       await Promise.all(instances.map((i) => stop(i, 'SIGTERM')))
       await sim.close()
-      if (redis.status === 'ready') {
-        let cursor = '0'
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 500)
-          cursor = next
-          if (keys.length > 0) await redis.unlink(...keys)
-        } while (cursor !== '0')
-      }
+      if (redis.status === 'ready') await deleteKeysWithPrefix(redis, keyPrefix)
       await redis.quit()
     },
   }

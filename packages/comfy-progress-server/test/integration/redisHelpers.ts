@@ -31,16 +31,19 @@ export function connectRedis(port = SHARED_REDIS.port, options: RedisOptions = {
   })
 }
 
-/** Deletes every key under `prefix` (SCAN + UNLINK), then closes `redis`. */
+/** Deletes every key under `prefix` (SCAN + UNLINK), never anything else (the bench and soak use it too). */
+export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0'
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
+    cursor = next
+    if (keys.length > 0) await redis.unlink(...keys)
+  } while (cursor !== '0')
+}
+
+/** Deletes every key under `prefix` (when connected), then closes `redis`. */
 export async function cleanUpRedis(redis: Redis, prefix: string): Promise<void> {
-  if (redis.status === 'ready') {
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
-      cursor = next
-      if (keys.length > 0) await redis.unlink(...keys)
-    } while (cursor !== '0')
-  }
+  if (redis.status === 'ready') await deleteKeysWithPrefix(redis, prefix)
   redis.disconnect()
 }
 
