@@ -86,3 +86,18 @@ export function wireFrames(
   }
   return frames
 }
+
+/** The text message types ComfyUI sends that the parser knows (`unknown` covers any other). */
+export const TEXT_MESSAGE_TYPES = [
+  'status',
+  'execution_start',
+  'execution_cached',
+  'executing',
+  'progress',
+  'progress_state',
+  'executed',
+  'execution_success',
+  'execution_error',
+  'execution_interrupted',
+  'feature_flags',
+] as const

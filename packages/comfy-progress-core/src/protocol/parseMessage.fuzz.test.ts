@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { listRecordings, loadRecording, wireFrames } from '../../test/helpers.js'
+import { listRecordings, loadRecording, TEXT_MESSAGE_TYPES, wireFrames } from '../../test/helpers.js'
 import { ComfyProgressError } from '../errors/ComfyProgressError.js'
 import { type ComfyProgressErrorCode, errorCodes } from '../errors/codes.js'
 import type { ComfyMessage, ComfyMessageType } from './ComfyMessage.js'
@@ -23,19 +23,7 @@ const PARSE_CODES: ReadonlySet<ComfyProgressErrorCode> = new Set([
   'BINARY_FRAME_INVALID',
 ])
 
-const TEXT_TYPES = [
-  'status',
-  'execution_start',
-  'execution_cached',
-  'executing',
-  'progress',
-  'progress_state',
-  'executed',
-  'execution_success',
-  'execution_error',
-  'execution_interrupted',
-  'feature_flags',
-] as const
+const TEXT_TYPES = TEXT_MESSAGE_TYPES
 
 const str = (value: unknown) => typeof value === 'string'
 const num = (value: unknown) => typeof value === 'number'

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check'
 import type { Recording } from '../../../src/recording/Recording.js'
-import { listRecordings, loadRecording, wireFrames } from '../../helpers.js'
+import { listRecordings, loadRecording, TEXT_MESSAGE_TYPES, wireFrames } from '../../helpers.js'
 
 /** One recorded prompt: its frames as one client received them, and the workflow it ran. */
 export interface RecordedRun {
@@ -53,20 +53,6 @@ export function allRecordedFrames(): (string | Uint8Array)[] {
     wireFrames(loadRecording(name), { includeDroppedBinary: true }).map((frame) => frame.frame),
   )
 }
-
-const KNOWN_TYPES = [
-  'status',
-  'execution_start',
-  'execution_cached',
-  'executing',
-  'progress',
-  'progress_state',
-  'executed',
-  'execution_success',
-  'execution_error',
-  'execution_interrupted',
-  'feature_flags',
-]
 
 /** Values that break assumptions: huge and tiny numbers, empty and reserved strings, wrong containers. */
 const weirdValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -153,7 +139,7 @@ const jsonMutation: fc.Arbitrary<JsonMutation> = fc.oneof(
   fc.record({
     op: fc.constant('type' as const),
     value: fc.oneof(
-      fc.constantFrom(...KNOWN_TYPES, '__proto__', 'constructor', 'hasOwnProperty', ''),
+      fc.constantFrom(...TEXT_MESSAGE_TYPES, '__proto__', 'constructor', 'hasOwnProperty', ''),
       fc.string(),
     ),
   }),
